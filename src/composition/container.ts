@@ -1,0 +1,12 @@
+import { Container } from 'inversify';
+import type { AppConfig } from '../infrastructure/config/config';
+import { accountsModule } from './modules/accounts-module';
+import { infrastructureModule } from './modules/infrastructure-module';
+import { messagingModule } from './modules/messaging-module';
+
+/** The composition root: the only place that knows every concrete class. */
+export function createContainer(config: AppConfig): Container {
+  const container = new Container({ defaultScope: 'Singleton' });
+  container.load(infrastructureModule(config), accountsModule(config), messagingModule(config));
+  return container;
+}

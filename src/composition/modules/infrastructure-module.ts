@@ -1,0 +1,40 @@
+import { ContainerModule } from 'inversify';
+import { v7 as uuidv7 } from 'uuid';
+import type { AppConfig } from '../../infrastructure/config/config';
+import { createDatabase } from '../../infrastructure/database/database';
+import { createKafka } from '../../infrastructure/kafka/kafka-client';
+import { KafkajsEventPublisher } from '../../infrastructure/kafka/kafkajs-event-publisher';
+import { topicNames } from '../../infrastructure/kafka/topics';
+import { createLogger } from '../../infrastructure/logging/logger';
+import { createMetrics } from '../../infrastructure/metrics/metrics';
+import { sql } from 'kysely';
+import { TOKENS } from '../tokens';
+
+/** Config, logging, metrics, the database pool and the process's one Kafka producer. */
+export const infrastructureModule = (config: AppConfig) =>
+  new ContainerModule(({ bind }) => {
+    bind(TOKENS.Config).toConstantValue(config);
+    bind(TOKENS.Logger).toConstantValue(createLogger({ level: config.logLevel, nodeId: config.nodeId }));
+    bind(TOKENS.Metrics).toDynamicValue(() => createMetrics()).inSingletonScope();
+    bind(TOKENS.Database)
+      .toDynamicValue(() => createDatabase({ ...config.database, applicationName: `parley-${config.nodeId}` }))
+      .inSingletonScope();
+    bind(TOKENS.Topics).toConstantValue(topicNames(config.kafka.topicPrefix));
+    bind(TOKENS.Kafka)
+      .toDynamicValue((ctx) => createKafka({ ...config.kafka, logger: ctx.get(TOKENS.Logger) }))
+      .inSingletonScope();
+    bind(TOKENS.KafkaProducer)
+      .toDynamicValue((ctx) => new KafkajsEventPublisher(ctx.get(TOKENS.Kafka), ctx.get(TOKENS.Topics)))
+      .inSingletonScope();
+    bind(TOKENS.EventPublisher).toService(TOKENS.KafkaProducer);
+    bind(TOKENS.IdGenerator).toConstantValue({ next: () => uuidv7() });
+
+    bind(TOKENS.ReadinessCheck).toDynamicValue((ctx) => {
+      const { db } = ctx.get(TOKENS.Database);
+      return { name: 'database', check: async () => (await sql`select 1`.execute(db), true) };
+    });
+    bind(TOKENS.ReadinessCheck).toDynamicValue((ctx) => {
+      const producer = ctx.get(TOKENS.KafkaProducer);
+      return { name: 'kafka_producer', check: async () => producer.isConnected() };
+    });
+  });

@@ -1,0 +1,97 @@
+import type { Container } from 'inversify';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AppConfig } from '../infrastructure/config/config';
+import type { Logger } from '../infrastructure/logging/logger';
+import { migrateToLatest } from '../infrastructure/database/migrator';
+import { ensureTopics } from '../infrastructure/kafka/topic-provisioner';
+import { createHttpApp } from '../interfaces/http/app';
+import { createContainer } from './container';
+import { TOKENS } from './tokens';
+
+export interface RunningNode {
+  nodeId: string;
+  httpPort: number;
+  container: Container;
+  logger: Logger;
+  /** Graceful: stop accepting, drain, flush the producer, commit offsets, close pools. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Boots one Parley node: database and topics first, then the producer, the background
+ * services (consumers, WebSocket gateway) and last the HTTP server, so nothing is served
+ * before it can be handled.
+ */
+export async function startNode(config: AppConfig, options: { migrate?: boolean } = {}): Promise<RunningNode> {
+  const container = createContainer(config);
+  const logger = container.get(TOKENS.Logger);
+  const database = container.get(TOKENS.Database);
+  const producer = container.get(TOKENS.KafkaProducer);
+  const started: { name: string; stop(): Promise<void> }[] = [];
+
+  const stopAll = async () => {
+    for (const part of started.reverse()) {
+      await part.stop().catch((error: unknown) => logger.error({ err: error, part: part.name }, 'error while stopping'));
+    }
+    started.length = 0;
+  };
+
+  try {
+    started.push({ name: 'database', stop: () => database.close() });
+    if (options.migrate ?? true) {
+      const applied = await migrateToLatest(database.db);
+      if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    }
+    await ensureTopics(container.get(TOKENS.Kafka), container.get(TOKENS.Topics), config.kafka);
+    await producer.connect();
+    started.push({ name: 'kafka producer', stop: () => producer.disconnect() });
+
+    const services = container.getAll(TOKENS.NodeService);
+    for (const service of services) {
+      await service.start();
+      started.push(service);
+    }
+
+    const app = createHttpApp({
+      nodeId: config.nodeId,
+      trustProxy: config.http.trustProxy,
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      allowedOrigins: config.http.allowedOrigins,
+      logger,
+      metrics: container.get(TOKENS.Metrics),
+      publisher: container.get(TOKENS.EventPublisher),
+      readiness: [
+        ...container.getAll(TOKENS.ReadinessCheck),
+        ...services.map((service) => ({ name: service.name, check: async () => service.isReady() })),
+      ],
+      session: container.get(TOKENS.SessionMiddleware),
+      apiRouters: container.getAll(TOKENS.ApiRouter, { optional: true }) ?? [],
+      rootRouters: container.getAll(TOKENS.RootRouter, { optional: true }) ?? [],
+    });
+    const server = await listen(app, config.http.host, config.http.port);
+    started.push({ name: 'http server', stop: () => closeServer(server) });
+    const httpPort = (server.address() as AddressInfo).port;
+    logger.info({ httpPort, node: config.nodeId }, 'parley node started');
+
+    return { nodeId: config.nodeId, httpPort, container, logger, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function listen(app: ReturnType<typeof createHttpApp>, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+    server.once('error', reject);
+  });
+}
+
+/** Stops accepting connections and waits for requests in progress; idle keep-alive sockets are closed now. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}

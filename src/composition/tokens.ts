@@ -1,0 +1,36 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { RequestHandler, Router } from 'express';
+import type { EventPublisher } from '../application/ports/event-publisher';
+import type { IdGenerator } from '../application/ports/id-generator';
+import type { UserRepository } from '../application/ports/user-repository';
+import type { AppConfig } from '../infrastructure/config/config';
+import type { DatabaseHandle } from '../infrastructure/database/database';
+import type { KafkajsEventPublisher } from '../infrastructure/kafka/kafkajs-event-publisher';
+import type { TopicNames } from '../infrastructure/kafka/topics';
+import type { Logger } from '../infrastructure/logging/logger';
+import type { Metrics } from '../infrastructure/metrics/metrics';
+import type { ReadinessCheck } from '../interfaces/http/health-routes';
+import type { Kafka } from 'kafkajs';
+import type { NodeService } from './node-service';
+
+const token = <T>(name: string) => Symbol.for(`parley.${name}`) as ServiceIdentifier<T>;
+
+/** Typed service identifiers: no string lookups, and `container.get(TOKENS.X)` knows its type. */
+export const TOKENS = {
+  Config: token<AppConfig>('Config'),
+  Logger: token<Logger>('Logger'),
+  Metrics: token<Metrics>('Metrics'),
+  Database: token<DatabaseHandle>('Database'),
+  Kafka: token<Kafka>('Kafka'),
+  Topics: token<TopicNames>('Topics'),
+  KafkaProducer: token<KafkajsEventPublisher>('KafkaProducer'),
+  EventPublisher: token<EventPublisher>('EventPublisher'),
+  IdGenerator: token<IdGenerator>('IdGenerator'),
+  UserRepository: token<UserRepository>('UserRepository'),
+  /** Long-running parts (consumers, the WebSocket gateway), started in binding order, stopped in reverse. */
+  NodeService: token<NodeService>('NodeService'),
+  ReadinessCheck: token<ReadinessCheck>('ReadinessCheck'),
+  SessionMiddleware: token<RequestHandler>('SessionMiddleware'),
+  ApiRouter: token<Router>('ApiRouter'),
+  RootRouter: token<Router>('RootRouter'),
+} as const;

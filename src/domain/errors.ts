@@ -1,0 +1,48 @@
+/**
+ * Every failure a client can be told about has a stable, machine-readable code.
+ * The interfaces layer maps codes to HTTP statuses and WebSocket error frames in
+ * one place (interfaces/error-catalog.ts); nothing else decides how an error looks.
+ */
+export type ErrorCode =
+  | 'validation_failed'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'username_taken'
+  | 'email_taken'
+  | 'invalid_credentials'
+  | 'account_deactivated'
+  | 'too_many_attempts'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'origin_not_allowed'
+  | 'malformed_json'
+  | 'room_taken'
+  | 'not_a_member'
+  | 'rate_limited'
+  | 'resync_required'
+  | 'unknown_frame'
+  | 'unavailable'
+  | 'internal';
+
+export interface FieldIssue {
+  /** Dotted path of the offending field, e.g. `to.userId`. */
+  field: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: { fields?: FieldIssue[]; retryAfterSeconds?: number; [key: string]: unknown },
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const validationFailed = (fields: FieldIssue[], message = 'The request is not valid.') =>
+  new DomainError('validation_failed', message, { fields });
+
+export const notFound = (what: string) => new DomainError('not_found', `${what} was not found.`);

@@ -1,0 +1,75 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** Table types, declared once; repositories derive row types from them. */
+export interface Database {
+  users: UsersTable;
+  session: SessionTable;
+  rooms: RoomsTable;
+  room_members: RoomMembersTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  message_requests: MessageRequestsTable;
+}
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  email: string;
+  password_hash: string;
+  role: 'user' | 'admin';
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+/** Owned by connect-pg-simple; the migration creates it with the columns that library expects. */
+export interface SessionTable {
+  sid: string;
+  sess: unknown;
+  expire: Date;
+}
+
+export interface RoomsTable {
+  id: string;
+  name: string;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface RoomMembersTable {
+  room_id: string;
+  user_id: string;
+  joined_at: CreatedAt;
+}
+
+export interface ConversationsTable {
+  id: string;
+  last_seq: ColumnType<string, number | string, number | string>;
+}
+
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  seq: ColumnType<string, number | string, never>;
+  sender_id: string;
+  recipient_user_id: string | null;
+  room_id: string | null;
+  body: string;
+  client_message_id: string | null;
+  created_at: ColumnType<Date, Date | string, never>;
+  stored_at: CreatedAt;
+}
+
+export interface MessageRequestsTable {
+  sender_id: string;
+  client_message_id: string;
+  message_id: string;
+  accepted: unknown;
+  created_at: CreatedAt;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+export type RoomRow = Selectable<RoomsTable>;
+export type MessageRow = Selectable<MessagesTable>;

@@ -1,0 +1,13 @@
+/** The topics Parley uses, named from one prefix so tests and deployments can keep theirs apart. */
+export function topicNames(prefix: string) {
+  return {
+    /** Messages accepted from clients, keyed by conversation id; the store consumer group reads them. */
+    accepted: `${prefix}.messages.accepted.v1`,
+    /** Messages committed to Postgres, keyed by conversation id; every node reads them to fan out. */
+    stored: `${prefix}.messages.stored.v1`,
+    /** Session and account changes every node must act on (logout, deactivation). */
+    control: `${prefix}.control.v1`,
+  } as const;
+}
+
+export type TopicNames = ReturnType<typeof topicNames>;

@@ -1,0 +1,60 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Every counter Parley exports. One registry per composition root (not prom-client's
+ * global one), so two nodes can live in one test process without clashing.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'parley_http_request_duration_seconds',
+      help: 'HTTP request latency by route and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    openWebSockets: new Gauge({ name: 'parley_websockets_open', help: 'Open WebSocket connections', registers: [registry] }),
+    messagesAccepted: new Counter({
+      name: 'parley_messages_accepted_total',
+      help: 'Messages acknowledged by Kafka',
+      labelNames: ['via'] as const,
+      registers: [registry],
+    }),
+    messagesRejected: new Counter({
+      name: 'parley_messages_rejected_total',
+      help: 'Messages refused, by error code',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+    messagesStored: new Counter({ name: 'parley_messages_stored_total', help: 'Messages committed to Postgres', registers: [registry] }),
+    messagesDelivered: new Counter({
+      name: 'parley_messages_delivered_total',
+      help: 'Message frames written to WebSockets of this node',
+      registers: [registry],
+    }),
+    acceptToStore: new Histogram({
+      name: 'parley_message_accept_to_store_seconds',
+      help: 'Time from Kafka acknowledgement of a message to its commit in Postgres',
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    storeToDelivery: new Histogram({
+      name: 'parley_message_store_to_delivery_seconds',
+      help: 'Time from commit in Postgres to the frame written on this node',
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    consumerLag: new Gauge({
+      name: 'parley_consumer_lag',
+      help: 'Messages behind the high watermark, per consumer group, topic and partition',
+      labelNames: ['group', 'topic', 'partition'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,8 @@
+import type { Command } from './command';
+import { migrateCommand } from './migrate-command';
+import { serveCommand } from './serve-command';
+
+export const commands: Record<string, Command> = {
+  serve: serveCommand,
+  migrate: migrateCommand,
+};

@@ -1,0 +1,52 @@
+import type { RunningNode } from '../../src/composition/node';
+import { TOKENS } from '../../src/composition/tokens';
+import { createTestEnvironment, startTestNode, type TestEnvironment } from '../support/test-node';
+
+describe('a Parley node on real Kafka and Postgres', () => {
+  let environment: TestEnvironment;
+  let node: RunningNode;
+  let base: string;
+
+  beforeAll(async () => {
+    environment = await createTestEnvironment();
+    node = await startTestNode(environment);
+    base = `http://127.0.0.1:${node.httpPort}`;
+  });
+  afterAll(() => node.stop());
+
+  it('when asked /healthz, then answers ok with its node id', async () => {
+    const res = await fetch(`${base}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', node: node.nodeId });
+  });
+
+  it('when its dependencies work, then /readyz reports every check ok', async () => {
+    const res = await fetch(`${base}/readyz`);
+    const body = await res.json();
+    expect(res.status).toBe(200);
+    expect(body.status).toBe('ready');
+    expect(body.checks).toMatchObject({ database: 'ok', kafka_producer: 'ok' });
+  });
+
+  it('when scraped, then /metrics exposes process and HTTP metrics in Prometheus format', async () => {
+    await fetch(`${base}/healthz`);
+    const res = await fetch(`${base}/metrics`);
+    const text = await res.text();
+    expect(res.headers.get('content-type')).toMatch(/text\/plain/);
+    expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+    expect(text).toMatch(/parley_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} \d+/);
+    expect(text).toContain('parley_websockets_open');
+  });
+
+  it('when a path does not exist, then answers 404 with the error shape', async () => {
+    const res = await fetch(`${base}/api/nothing-here`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+  });
+
+  it('the producer handed to requests is the one producer of the process', () => {
+    const a = node.container.get(TOKENS.EventPublisher);
+    const b = node.container.get(TOKENS.KafkaProducer);
+    expect(a).toBe(b);
+  });
+});

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { startNode, type RunningNode } from '../../src/composition/node';
+import { loadConfig, type AppConfig } from '../../src/infrastructure/config/config';
+import { withDatabase } from '../../scripts/services/postgres';
+import { testServices } from './services';
+
+export interface TestEnvironment {
+  /** A database of its own, migrated by the first node started on it. */
+  databaseUrl: string;
+  /** Topic and consumer-group prefix of its own, so test files never see each other's records. */
+  topicPrefix: string;
+}
+
+/** A fresh database and topic prefix for one test file: its data never meets another file's. */
+export async function createTestEnvironment(): Promise<TestEnvironment> {
+  const { databaseUrl } = testServices();
+  const name = `parley_t_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: withDatabase(databaseUrl, 'postgres') });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  return { databaseUrl: withDatabase(databaseUrl, name), topicPrefix: `t${randomBytes(5).toString('hex')}` };
+}
+
+/** The configuration a test node runs with: random ports, quiet logs, cheap bcrypt. */
+export function testConfig(environment: TestEnvironment, overrides: Record<string, string> = {}): AppConfig {
+  return loadConfig({
+    NODE_ENV: 'test',
+    NODE_ID: `test-${randomBytes(3).toString('hex')}`,
+    HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    WS_PORT: '0',
+    LOG_LEVEL: process.env.PARLEY_TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: environment.databaseUrl,
+    DATABASE_POOL_SIZE: '5',
+    KAFKA_BROKERS: testServices().kafkaBrokers,
+    KAFKA_TOPIC_PREFIX: environment.topicPrefix,
+    KAFKA_PARTITIONS: '3',
+    SESSION_SECRET: 'test-secret-0123456789-0123456789-0123456789',
+    BCRYPT_COST: '4',
+    ...overrides,
+  });
+}
+
+/** Starts a whole node (HTTP, WebSocket, consumers) on real Kafka and Postgres. */
+export async function startTestNode(environment: TestEnvironment, overrides: Record<string, string> = {}): Promise<RunningNode> {
+  return startNode(testConfig(environment, overrides));
+}
