@@ -22,7 +22,7 @@ describe('a Parley node on real Kafka and Postgres', () => {
 
   it('when its dependencies work, then /readyz reports every check ok', async () => {
     const res = await fetch(`${base}/readyz`);
-    const body = await res.json();
+    const body = (await res.json()) as { status: string; checks: Record<string, string> };
     expect(res.status).toBe(200);
     expect(body.status).toBe('ready');
     expect(body.checks).toMatchObject({ database: 'ok', kafka_producer: 'ok' });
