@@ -3,10 +3,11 @@ import type { AppConfig } from '../infrastructure/config/config';
 import { accountsModule } from './modules/accounts-module';
 import { infrastructureModule } from './modules/infrastructure-module';
 import { messagingModule } from './modules/messaging-module';
+import { websocketModule } from './modules/websocket-module';
 
 /** The composition root: the only place that knows every concrete class. */
 export function createContainer(config: AppConfig): Container {
   const container = new Container({ defaultScope: 'Singleton' });
-  container.load(infrastructureModule(config), accountsModule(config), messagingModule(config));
+  container.load(infrastructureModule(config), accountsModule(config), messagingModule(config), websocketModule(config));
   return container;
 }

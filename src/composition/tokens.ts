@@ -1,6 +1,7 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { RequestHandler, Router } from 'express';
 import type { EventPublisher } from '../application/ports/event-publisher';
+import type { LocalDelivery } from '../application/ports/local-delivery';
 import type { IdGenerator } from '../application/ports/id-generator';
 import type { UserRepository } from '../application/ports/user-repository';
 import type { AppConfig } from '../infrastructure/config/config';
@@ -28,6 +29,8 @@ export const TOKENS = {
   IdGenerator: token<IdGenerator>('IdGenerator'),
   UserRepository: token<UserRepository>('UserRepository'),
   /** Long-running parts (consumers, the WebSocket gateway), started in binding order, stopped in reverse. */
+  /** This node's sockets (the WebSocket gateway); the fan-out consumer delivers through it. */
+  LocalDelivery: token<LocalDelivery>('LocalDelivery'),
   NodeService: token<NodeService>('NodeService'),
   ReadinessCheck: token<ReadinessCheck>('ReadinessCheck'),
   SessionMiddleware: token<RequestHandler>('SessionMiddleware'),

@@ -1,0 +1,14 @@
+import type { StoredMessage } from '../../domain/message';
+
+/**
+ * This node's own connections. The fan-out consumer calls it for every stored message
+ * and every session change that Kafka brings; the WebSocket gateway implements it.
+ */
+export interface LocalDelivery {
+  /** Pushes the message to every open socket of these users on this node (in seq order, once per socket). */
+  deliver(message: StoredMessage, recipients: readonly string[]): void;
+  /** Closes the sockets opened with this session (logout). `sessionKey` is the SHA-256 of the session id. */
+  closeSession(sessionKey: string): void;
+  /** Closes every socket of this user (deactivation). */
+  closeUser(userId: string): void;
+}

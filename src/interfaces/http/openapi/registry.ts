@@ -1,0 +1,53 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import type { ErrorCode } from '../../../domain/errors';
+import { HTTP_STATUS } from '../../error-catalog';
+import { z } from './zod';
+
+/**
+ * The OpenAPI document is generated from the zod schemas that validate requests: one
+ * source of truth. Each area registers its paths in its own `*-docs.ts` file through
+ * `registerDocs`; `buildOpenApiDocument` runs them all into a fresh registry.
+ */
+export type DocsRegistrar = (registry: OpenAPIRegistry) => void;
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ description: 'Stable machine-readable code', example: 'validation_failed' }),
+      message: z.string(),
+      details: z
+        .object({
+          fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+        })
+        .catchall(z.unknown())
+        .optional(),
+    }),
+  })
+  .openapi('Error');
+
+/** The error responses of an operation, generated from the codes it can return and the one error catalog. */
+export function errorResponses(...codes: ErrorCode[]) {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) byStatus.set(HTTP_STATUS[code], [...(byStatus.get(HTTP_STATUS[code]) ?? []), code]);
+  return Object.fromEntries(
+    [...byStatus].map(([status, list]) => [
+      String(status),
+      { description: `Error: ${list.join(', ')}`, content: { 'application/json': { schema: ErrorBody } } },
+    ]),
+  );
+}
+
+export function buildOpenApiDocument(registrars: DocsRegistrar[]) {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'sessionCookie', { type: 'apiKey', in: 'cookie', name: 'parley.sid' });
+  for (const register of registrars) register(registry);
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Parley API',
+      version: '1.0.0',
+      description: 'Real-time chat on Apache Kafka. Log in through /api/auth/login: the session cookie then rides along.',
+    },
+    servers: [{ url: '/' }],
+  });
+}
