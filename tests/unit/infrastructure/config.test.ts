@@ -1,0 +1,46 @@
+import { ConfigError, loadConfig } from '../../../src/infrastructure/config/config';
+
+const messageOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('configuration', () => {
+  it('when nothing is set, then development defaults apply', () => {
+    const config = loadConfig({});
+    expect(config.http.port).toBe(3000);
+    expect(config.ws.port).toBe(3001);
+    expect(config.history.pageSize).toBe(15);
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(Object.isFrozen(config.kafka)).toBe(true);
+  });
+
+  it('when KAFKA_BROKERS is not host:port, then one line names the variable', () => {
+    const message = messageOf({ KAFKA_BROKERS: 'nonsense' });
+    expect(message).toMatch(/^Invalid configuration: KAFKA_BROKERS .*"nonsense"/);
+    expect(message).not.toContain('\n');
+  });
+
+  it('when a port is not a number, then the error names it', () => {
+    expect(messageOf({ HTTP_PORT: 'abc' })).toBe('Invalid configuration: HTTP_PORT must be a port number (0-65535) (got "abc")');
+    expect(messageOf({ WS_PORT: '70000' })).toMatch(/^Invalid configuration: WS_PORT/);
+  });
+
+  it('when production runs without SESSION_SECRET, then it refuses to start', () => {
+    expect(messageOf({ NODE_ENV: 'production' })).toMatch(/SESSION_SECRET is required when NODE_ENV=production/);
+  });
+
+  it('when several session secrets are given, then all are kept in order (the first signs)', () => {
+    expect(loadConfig({ SESSION_SECRET: 'new-secret, old-secret' }).session.secrets).toEqual(['new-secret', 'old-secret']);
+  });
+
+  it('when production sets secrets, then cookies are secure by default', () => {
+    const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) });
+    expect(config.session.cookieSecure).toBe(true);
+  });
+});
