@@ -1,4 +1,4 @@
-import type { Kafka, Message as KafkaMessage, Producer, TopicMessages } from 'kafkajs';
+import { Partitioners, type Kafka, type Message as KafkaMessage, type Producer, type TopicMessages } from 'kafkajs';
 import type { ChatEvent, EventPublisher } from '../../application/ports/event-publisher';
 import { encodeEvent, eventKey } from './event-codec';
 import type { TopicNames } from './topics';
@@ -27,6 +27,8 @@ export class KafkajsEventPublisher implements EventPublisher {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // Murmur2 like the Java client, so a key lands on the same partition whoever produces it.
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
   }
 
