@@ -1,0 +1,27 @@
+import type { ConversationId } from '../../domain/conversation';
+import type { Message, StoredMessage } from '../../domain/message';
+
+export interface MessagePage {
+  /** Ascending seq. */
+  items: StoredMessage[];
+  /** The seq to pass as `before` for the previous page; null at the beginning of the conversation. */
+  nextCursor: number | null;
+}
+
+/** A message committed by `storeBatch`, with who should see it at that moment. */
+export interface StoredDelivery {
+  message: StoredMessage;
+  recipients: string[];
+}
+
+/** Where stored messages live, each with its gap-free seq in its conversation. */
+export interface MessageRepository {
+  /** Stores the accepted messages in one transaction, in the given order, assigning seqs; already stored ones are returned as they are, (sender, clientMessageId) duplicates of another id are dropped. */
+  storeBatch(messages: readonly Message[]): Promise<StoredDelivery[]>;
+  /** The stored message, or null. */
+  findById(id: string): Promise<StoredMessage | null>;
+  /** The latest `limit` messages before seq `before` (or the latest of all), ascending. */
+  history(conversationId: ConversationId, query: { before?: number; limit: number }): Promise<MessagePage>;
+  /** Up to `limit` messages with seq > `afterSeq`, ascending. */
+  after(conversationId: ConversationId, afterSeq: number, limit: number): Promise<StoredMessage[]>;
+}

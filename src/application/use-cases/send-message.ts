@@ -1,0 +1,86 @@
+import type { Recipient } from '../../domain/conversation';
+import { conversationIdFor } from '../../domain/conversation';
+import { DomainError, notFound } from '../../domain/errors';
+import { normalizeBody, type Message } from '../../domain/message';
+import { notAMember, roomNotFound } from '../../domain/room';
+import type { PublicUser } from '../../domain/user';
+import type { EventPublisher } from '../ports/event-publisher';
+import type { IdGenerator } from '../ports/id-generator';
+import type { MessageRepository } from '../ports/message-repository';
+import type { MessageRequestLog } from '../ports/message-request-log';
+import type { RoomRepository } from '../ports/room-repository';
+import type { UserRepository } from '../ports/user-repository';
+
+export interface SendMessageCommand {
+  sender: PublicUser;
+  to: Recipient;
+  body: string;
+  clientMessageId?: string;
+}
+
+export interface SendMessageResult {
+  message: Message;
+  /** True when this clientMessageId was already accepted: `message` is the original and nothing was published. */
+  duplicate: boolean;
+}
+
+/**
+ * Accepts a message: checks it, then hands it to Kafka and answers once every in-sync
+ * replica has it. Storing and seq assignment happen later, in the store consumer.
+ */
+export class SendMessage {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly rooms: RoomRepository,
+    private readonly messages: MessageRepository,
+    private readonly requests: MessageRequestLog,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  /** The publisher is passed per call: HTTP hands over `req.publisher`, the WebSocket gateway its injected one. */
+  async execute(command: SendMessageCommand, publisher: EventPublisher): Promise<SendMessageResult> {
+    const body = normalizeBody(command.body);
+    const to = await this.resolveRecipient(command.sender, command.to);
+    const message: Message = {
+      id: this.ids.next(),
+      conversationId: conversationIdFor(command.sender.id, to),
+      seq: null,
+      sender: { id: command.sender.id, username: command.sender.username },
+      to,
+      body,
+      createdAt: new Date(),
+    };
+    const publish = () => publisher.publish({ type: 'message.accepted', message });
+    if (command.clientMessageId === undefined) {
+      await publish();
+      return { message, duplicate: false };
+    }
+    message.clientMessageId = checkClientMessageId(command.clientMessageId);
+    const reservation = await this.requests.reserveWhile(message, publish);
+    if (reservation.reserved) return { message, duplicate: false };
+    const stored = await this.messages.findById(reservation.original.id);
+    return { message: stored ?? reservation.original, duplicate: true };
+  }
+
+  /** Returns the recipient as stored (a room by its own spelling of the name). */
+  private async resolveRecipient(sender: PublicUser, to: Recipient): Promise<Recipient> {
+    if ('userId' in to) {
+      const user = await this.users.findById(to.userId);
+      if (!user) throw notFound('That user');
+      return { userId: user.id };
+    }
+    const room = await this.rooms.findByName(to.room);
+    if (!room) throw roomNotFound();
+    if (!(await this.rooms.isMember(room.id, sender.id))) throw notAMember();
+    return { room: room.name };
+  }
+}
+
+function checkClientMessageId(value: string): string {
+  const length = [...value].length;
+  if (length < 1 || length > 128) {
+    const reason = 'must be 1-128 characters';
+    throw new DomainError('validation_failed', `The clientMessageId ${reason}.`, { fields: [{ field: 'clientMessageId', message: reason }] });
+  }
+  return value;
+}
