@@ -1,0 +1,48 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { REPO_ROOT } from '../services/kafka';
+
+export interface ClusterNode {
+  id: string;
+  httpPort: number;
+  wsPort: number;
+  process: ChildProcess;
+  /** Settles with the exit code (or the signal's name) once the process has ended. */
+  exited: Promise<number | string>;
+}
+
+const MAIN = path.join(REPO_ROOT, 'dist', 'src', 'interfaces', 'cli', 'main.js');
+
+/** One Parley node as a child process, configured only through its environment, like any deployment. */
+export function spawnNode(id: string, httpPort: number, wsPort: number, env: NodeJS.ProcessEnv): ClusterNode {
+  const child = spawn(process.execPath, [MAIN, 'serve'], {
+    // Only nginx is meant to be reached from outside; the nodes listen on loopback.
+    env: { ...env, NODE_ID: id, HOST: '127.0.0.1', HTTP_PORT: String(httpPort), WS_PORT: String(wsPort) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 1)));
+  return { id, httpPort, wsPort, process: child, exited };
+}
+
+/** Resolves when `url` answers 200; rejects when `exited` settles first or time runs out. */
+export async function waitUntilReady(url: string, exited: Promise<unknown>, what: string, timeoutMs = 120_000): Promise<void> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (gone) throw new Error(`${what} exited before it was ready`);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then((res) => res.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${what} not ready after ${timeoutMs / 1000} s (${url})`);
+}
+
+/** SIGTERM (graceful), then SIGKILL if the process outlives `graceMs`. */
+export async function terminate(child: ChildProcess, exited: Promise<unknown>, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
