@@ -34,3 +34,20 @@ export function passwordIssues(password: string): FieldIssue[] {
 
 export const usernameTaken = () => new DomainError('username_taken', 'That username is already taken.');
 export const emailTaken = () => new DomainError('email_taken', 'That email is already registered.');
+
+/** What a client sees of a user: the email only when the viewer is that user. */
+export interface UserView {
+  id: string;
+  username: string;
+  email?: string;
+  createdAt: string;
+}
+
+export function viewOf(user: User, viewerId: string | undefined): UserView {
+  const view: UserView = { id: user.id, username: user.username, createdAt: user.createdAt.toISOString() };
+  if (viewerId === user.id) view.email = user.email;
+  return view;
+}
+
+export const invalidCredentials = () => new DomainError('invalid_credentials', 'Wrong username or password.');
+export const accountDeactivated = () => new DomainError('account_deactivated', 'This account has been deactivated.');

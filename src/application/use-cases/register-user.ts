@@ -1,0 +1,36 @@
+import { validationFailed } from '../../domain/errors';
+import { passwordIssues, type Role, type User } from '../../domain/user';
+import type { IdGenerator } from '../ports/id-generator';
+import type { PasswordHasher } from '../ports/password-hasher';
+import type { UserRepository } from '../ports/user-repository';
+
+export interface Registration {
+  username: string;
+  email: string;
+  password: string;
+  role?: Role;
+}
+
+/** Opens an account. The caller decides what follows (a session for a visitor, nothing for the admin CLI). */
+export class RegisterUser {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async execute(registration: Registration): Promise<User> {
+    const issues = passwordIssues(registration.password);
+    if (issues.length > 0) throw validationFailed(issues);
+
+    const passwordHash = await this.hasher.hash(registration.password);
+    // Uniqueness is the database's to decide: a check first would race a concurrent registration.
+    return this.users.create({
+      id: this.ids.next(),
+      username: registration.username,
+      email: registration.email,
+      passwordHash,
+      role: registration.role ?? 'user',
+    });
+  }
+}

@@ -1,0 +1,34 @@
+import session, { type Store } from 'express-session';
+import type { RequestHandler } from 'express';
+import { SESSION_COOKIE_NAME } from '../../domain/session';
+
+export interface SessionCookieOptions {
+  /** Every accepted secret; the first signs new cookies, the others let old ones through during a rotation. */
+  secrets: readonly string[];
+  cookieSecure: boolean;
+  idleTimeoutMs: number;
+}
+
+/**
+ * express-session with the cookie the issue asks for. `rolling` pushes the expiry (cookie and
+ * row) forward on every request, so `idleTimeoutMs` is an idle timeout enforced by the store;
+ * the absolute lifetime is checked from the login time stored in the session.
+ */
+export function createSessionMiddleware(store: Store, options: SessionCookieOptions): RequestHandler {
+  return session({
+    name: SESSION_COOKIE_NAME,
+    secret: [...options.secrets],
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    unset: 'destroy',
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: options.cookieSecure,
+      maxAge: options.idleTimeoutMs,
+      path: '/',
+    },
+  });
+}

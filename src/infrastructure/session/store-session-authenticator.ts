@@ -1,0 +1,49 @@
+import { parse as parseCookie } from 'cookie';
+import { unsign } from 'cookie-signature';
+import type { SessionData, Store } from 'express-session';
+import type { AuthenticatedSession, SessionAuthenticator } from '../../application/ports/session-authenticator';
+import type { UserRepository } from '../../application/ports/user-repository';
+import { SESSION_COOKIE_NAME, sessionKeyOf, sessionOutlived } from '../../domain/session';
+
+/**
+ * Reads the same signed cookie and the same store as express-session, for connections that
+ * never pass through Express (the WebSocket upgrade), and applies the same limits.
+ */
+export class StoreSessionAuthenticator implements SessionAuthenticator {
+  constructor(
+    private readonly store: Store,
+    private readonly users: UserRepository,
+    private readonly options: { secrets: readonly string[]; maxAgeMs: number },
+  ) {}
+
+  async authenticate(cookieHeader: string | undefined): Promise<AuthenticatedSession | null> {
+    const sessionId = this.sessionIdFrom(cookieHeader);
+    if (!sessionId) return null;
+    const data = await this.load(sessionId);
+    if (!data?.userId || data.createdAt === undefined || sessionOutlived(data.createdAt, Date.now(), this.options.maxAgeMs)) {
+      return null;
+    }
+    const user = await this.users.findById(data.userId);
+    if (!user?.active) return null;
+    return { user: { id: user.id, username: user.username, role: user.role }, sessionKey: sessionKeyOf(sessionId) };
+  }
+
+  /** express-session writes `s:<id>.<signature>`; any configured secret may have signed it. */
+  private sessionIdFrom(cookieHeader: string | undefined): string | null {
+    if (!cookieHeader) return null;
+    const raw = parseCookie(cookieHeader)[SESSION_COOKIE_NAME];
+    if (!raw?.startsWith('s:')) return null;
+    for (const secret of this.options.secrets) {
+      const sessionId = unsign(raw.slice(2), secret);
+      if (sessionId !== false) return sessionId;
+    }
+    return null;
+  }
+
+  /** The store answers only rows that have not expired, which enforces the idle timeout. */
+  private load(sessionId: string): Promise<SessionData | null> {
+    return new Promise((resolve, reject) => {
+      this.store.get(sessionId, (error, data) => (error ? reject(error) : resolve(data ?? null)));
+    });
+  }
+}
