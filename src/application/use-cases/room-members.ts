@@ -1,0 +1,15 @@
+import { notAMember, roomNotFound } from '../../domain/room';
+import type { PublicUser } from '../../domain/user';
+import type { Page, RoomRepository } from '../ports/room-repository';
+
+/** Who is in a room; only members may ask. */
+export class RoomMembers {
+  constructor(private readonly rooms: RoomRepository) {}
+
+  async execute(query: { userId: string; name: string; limit: number; cursor?: string }): Promise<Page<PublicUser>> {
+    const room = await this.rooms.findByName(query.name);
+    if (!room) throw roomNotFound();
+    if (!(await this.rooms.isMember(room.id, query.userId))) throw notAMember();
+    return this.rooms.members(room.id, { limit: query.limit, cursor: query.cursor });
+  }
+}
