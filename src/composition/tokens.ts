@@ -4,6 +4,9 @@ import type { EventPublisher } from '../application/ports/event-publisher';
 import type { LocalDelivery } from '../application/ports/local-delivery';
 import type { IdGenerator } from '../application/ports/id-generator';
 import type { UserRepository } from '../application/ports/user-repository';
+import type { SessionAuthenticator } from '../application/ports/session-authenticator';
+import type { ReplayMessages } from '../application/use-cases/replay-messages';
+import type { SendMessage } from '../application/use-cases/send-message';
 import type { AppConfig } from '../infrastructure/config/config';
 import type { DatabaseHandle } from '../infrastructure/database/database';
 import type { KafkajsEventPublisher } from '../infrastructure/kafka/kafkajs-event-publisher';
@@ -28,9 +31,14 @@ export const TOKENS = {
   EventPublisher: token<EventPublisher>('EventPublisher'),
   IdGenerator: token<IdGenerator>('IdGenerator'),
   UserRepository: token<UserRepository>('UserRepository'),
-  /** Long-running parts (consumers, the WebSocket gateway), started in binding order, stopped in reverse. */
+  /** Recognises the user of a WebSocket upgrade from its Cookie header (provided by accounts). */
+  WsAuthenticator: token<SessionAuthenticator>('WsAuthenticator'),
+  /** Use cases the WebSocket gateway calls (bound by messaging). */
+  SendMessage: token<SendMessage>('SendMessage'),
+  ReplayMessages: token<ReplayMessages>('ReplayMessages'),
   /** This node's sockets (the WebSocket gateway); the fan-out consumer delivers through it. */
   LocalDelivery: token<LocalDelivery>('LocalDelivery'),
+  /** Long-running parts (consumers, the WebSocket gateway), started in binding order, stopped in reverse. */
   NodeService: token<NodeService>('NodeService'),
   ReadinessCheck: token<ReadinessCheck>('ReadinessCheck'),
   SessionMiddleware: token<RequestHandler>('SessionMiddleware'),
