@@ -1,9 +1,91 @@
-import { ContainerModule } from 'inversify';
+import { Router } from 'express';
+import { ContainerModule, type ServiceIdentifier } from 'inversify';
+import type { LoginThrottle } from '../../application/ports/login-throttle';
+import type { PasswordHasher } from '../../application/ports/password-hasher';
+import type { SessionRevoker } from '../../application/ports/session-revoker';
+import { DeactivateUser } from '../../application/use-cases/deactivate-user';
+import { GetUser } from '../../application/use-cases/get-user';
+import { ListUsers } from '../../application/use-cases/list-users';
+import { LogIn } from '../../application/use-cases/log-in';
+import { LogOut } from '../../application/use-cases/log-out';
+import { RegisterUser } from '../../application/use-cases/register-user';
 import type { AppConfig } from '../../infrastructure/config/config';
+import { KyselyUserRepository } from '../../infrastructure/database/kysely-user-repository';
+import { BcryptPasswordHasher } from '../../infrastructure/security/bcrypt-password-hasher';
+import { PostgresLoginThrottle } from '../../infrastructure/security/postgres-login-throttle';
+import { createSessionMiddleware } from '../../infrastructure/session/express-session-middleware';
+import { createPostgresSessionStore, type PostgresSessionStore } from '../../infrastructure/session/postgres-session-store';
+import { PostgresSessionRevoker } from '../../infrastructure/session/postgres-session-revoker';
+import { StoreSessionAuthenticator } from '../../infrastructure/session/store-session-authenticator';
+import { adminController } from '../../interfaces/http/controllers/admin-controller';
+import { authController } from '../../interfaces/http/controllers/auth-controller';
+import { usersController } from '../../interfaces/http/controllers/users-controller';
+import { sessionUser } from '../../interfaces/http/middleware/auth-session';
+import { docsRegistrars } from '../../interfaces/http/openapi/all-docs';
+import { docsRoutes } from '../../interfaces/http/openapi/docs-routes';
 import { TOKENS } from '../tokens';
 
+// Collaborators only this area uses: named here rather than in the shared TOKENS.
+const local = <T>(name: string) => Symbol.for(`parley.accounts.${name}`) as ServiceIdentifier<T>;
+const SessionStore = local<PostgresSessionStore>('SessionStore');
+const PasswordHasherToken = local<PasswordHasher>('PasswordHasher');
+const LoginThrottleToken = local<LoginThrottle>('LoginThrottle');
+const SessionRevokerToken = local<SessionRevoker>('SessionRevoker');
+
 /** Accounts, sessions, the user directory and the OpenAPI document. */
-export const accountsModule = (_config: AppConfig) =>
+export const accountsModule = (config: AppConfig) =>
   new ContainerModule(({ bind }) => {
-    bind(TOKENS.SessionMiddleware).toConstantValue((_req, _res, next) => next());
+    bind(TOKENS.UserRepository).toDynamicValue((ctx) => new KyselyUserRepository(ctx.get(TOKENS.Database).db));
+    bind(PasswordHasherToken).toDynamicValue(() => new BcryptPasswordHasher(config.auth.bcryptCost));
+    bind(LoginThrottleToken).toDynamicValue(
+      (ctx) =>
+        new PostgresLoginThrottle(ctx.get(TOKENS.Database).pool, {
+          maxFailuresPerAccount: config.auth.maxFailuresPerAccount,
+          maxFailuresPerIp: config.auth.maxFailuresPerIp,
+          windowSeconds: config.auth.throttleWindowSeconds,
+        }),
+    );
+    bind(SessionRevokerToken).toDynamicValue((ctx) => new PostgresSessionRevoker(ctx.get(TOKENS.Database).db));
+    bind(SessionStore).toDynamicValue((ctx) => createPostgresSessionStore(ctx.get(TOKENS.Database).pool, ctx.get(TOKENS.Logger)));
+    // Stopped before the database pool it borrows (services stop in reverse order, the pool last).
+    bind(TOKENS.NodeService).toDynamicValue((ctx) => {
+      const store = ctx.get(SessionStore);
+      return { name: 'session store', start: async () => undefined, stop: async () => store.close(), isReady: () => true };
+    });
+
+    bind(TOKENS.SessionMiddleware).toDynamicValue((ctx) =>
+      Router().use(
+        createSessionMiddleware(ctx.get(SessionStore), config.session),
+        sessionUser({ users: ctx.get(TOKENS.UserRepository), maxAgeMs: config.session.maxAgeMs }),
+      ),
+    );
+    bind(TOKENS.WsAuthenticator).toDynamicValue(
+      (ctx) =>
+        new StoreSessionAuthenticator(ctx.get(SessionStore), ctx.get(TOKENS.UserRepository), {
+          secrets: config.session.secrets,
+          maxAgeMs: config.session.maxAgeMs,
+        }),
+    );
+
+    bind(TOKENS.ApiRouter).toDynamicValue((ctx) => {
+      const users = ctx.get(TOKENS.UserRepository);
+      const hasher = ctx.get(PasswordHasherToken);
+      const revoker = ctx.get(SessionRevokerToken);
+      return authController({
+        register: new RegisterUser(users, hasher, ctx.get(TOKENS.IdGenerator)),
+        logIn: new LogIn(users, hasher, ctx.get(LoginThrottleToken)),
+        getUser: new GetUser(users),
+        logOut: (publisher) => new LogOut(revoker, publisher),
+      });
+    });
+    bind(TOKENS.ApiRouter).toDynamicValue((ctx) => {
+      const users = ctx.get(TOKENS.UserRepository);
+      return usersController({ listUsers: new ListUsers(users), getUser: new GetUser(users) });
+    });
+    bind(TOKENS.ApiRouter).toDynamicValue((ctx) =>
+      adminController({
+        deactivateUser: (publisher) => new DeactivateUser(ctx.get(TOKENS.UserRepository), ctx.get(SessionRevokerToken), publisher),
+      }),
+    );
+    bind(TOKENS.RootRouter).toDynamicValue(() => docsRoutes(docsRegistrars));
   });

@@ -4,13 +4,16 @@ import { DomainError } from '../../../domain/errors';
 /**
  * Refuses a request whose Origin is present but not allowed (`null` included): a page on
  * another site must not be able to ride the user's cookie. A missing Origin is accepted:
- * non-browser clients (curl, bots) do not send one, and browsers always do.
+ * non-browser clients (curl, bots) do not send one, and browsers always do. Our own origin
+ * (Swagger UI at /docs) is always allowed: a cross-site page cannot make a browser send a
+ * Host header that matches its Origin.
  */
 export function originGuard(allowedOrigins: readonly string[]): RequestHandler {
   const allowed = new Set(allowedOrigins);
   return (req, _res, next) => {
     const origin = req.headers.origin;
-    if (origin !== undefined && !allowed.has(origin)) {
+    const ownOrigin = `${req.protocol}://${req.get('host') ?? ''}`;
+    if (origin !== undefined && origin !== ownOrigin && !allowed.has(origin)) {
       next(new DomainError('origin_not_allowed', 'Requests from this origin are not allowed.'));
       return;
     }

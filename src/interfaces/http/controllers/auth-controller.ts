@@ -1,0 +1,53 @@
+import { Router } from 'express';
+import type { EventPublisher } from '../../../application/ports/event-publisher';
+import type { GetUser } from '../../../application/use-cases/get-user';
+import type { LogIn } from '../../../application/use-cases/log-in';
+import type { LogOut } from '../../../application/use-cases/log-out';
+import type { RegisterUser } from '../../../application/use-cases/register-user';
+import { SESSION_COOKIE_NAME } from '../../../domain/session';
+import { viewOf } from '../../../domain/user';
+import { endSession, startSession } from '../middleware/auth-session';
+import { requireUser } from '../middleware/require-user';
+import { parseInput } from '../validation';
+import { LoginBody, RegisterBody } from './account-schemas';
+
+export interface AuthControllerDeps {
+  register: RegisterUser;
+  logIn: LogIn;
+  getUser: GetUser;
+  /** Log-out publishes through the request's publisher, so it is made per request. */
+  logOut: (publisher: EventPublisher) => LogOut;
+}
+
+/** /api/auth: registration, login, logout and the current user. */
+export function authController(deps: AuthControllerDeps): Router {
+  const router = Router();
+
+  router.post('/auth/register', async (req, res) => {
+    const body = parseInput(RegisterBody, req.body);
+    const user = await deps.register.execute(body);
+    await startSession(req, user.id);
+    res.status(201).json({ user: viewOf(user, user.id) });
+  });
+
+  router.post('/auth/login', async (req, res) => {
+    const body = parseInput(LoginBody, req.body);
+    const user = await deps.logIn.execute({ login: body.username, password: body.password, clientIp: req.ip ?? 'unknown' });
+    await startSession(req, user.id);
+    res.json({ user: viewOf(user, user.id) });
+  });
+
+  router.post('/auth/logout', requireUser, async (req, res) => {
+    await deps.logOut(req.publisher).execute({ sessionId: req.sessionID, userId: req.user!.id });
+    await endSession(req);
+    res.clearCookie(SESSION_COOKIE_NAME, { path: '/' });
+    res.status(204).end();
+  });
+
+  router.get('/auth/me', requireUser, async (req, res) => {
+    const user = await deps.getUser.execute({ userId: req.user!.id, viewerId: req.user!.id });
+    res.json({ user });
+  });
+
+  return router;
+}

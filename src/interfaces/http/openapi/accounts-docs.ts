@@ -1,0 +1,83 @@
+import { ListUsersQuery, LoginBody, RegisterBody, UserIdParams, UserResponse, UsersPage } from '../controllers/account-schemas';
+import { errorResponses, type DocsRegistrar } from './registry';
+
+const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
+const signedIn = [{ sessionCookie: [] }];
+// Every /api request passes the origin, content-type and size guards.
+const guards = ['origin_not_allowed', 'unsupported_media_type', 'payload_too_large', 'malformed_json'] as const;
+
+/** The accounts area in the OpenAPI document: auth, the user directory and administration. */
+export const accountsDocs: DocsRegistrar = (registry) => {
+  registry.registerPath({
+    method: 'post',
+    path: '/api/auth/register',
+    tags: ['auth'],
+    summary: 'Open an account and get a logged-in session',
+    request: { body: { required: true, ...json(RegisterBody) } },
+    responses: {
+      201: { description: 'Registered and logged in; the parley.sid cookie is set', ...json(UserResponse) },
+      ...errorResponses('validation_failed', 'username_taken', 'email_taken', ...guards),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/auth/login',
+    tags: ['auth'],
+    summary: 'Log in with a username (or email) and password',
+    description: 'Starts a new session (the id is regenerated). Failed logins are throttled per account and per address.',
+    request: { body: { required: true, ...json(LoginBody) } },
+    responses: {
+      200: { description: 'Logged in; the parley.sid cookie is set', ...json(UserResponse) },
+      ...errorResponses('validation_failed', 'invalid_credentials', 'account_deactivated', 'too_many_attempts', ...guards),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/auth/logout',
+    tags: ['auth'],
+    summary: 'End this session (and close its WebSockets on every node)',
+    security: signedIn,
+    responses: { 204: { description: 'Logged out' }, ...errorResponses('unauthenticated', 'origin_not_allowed') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/auth/me',
+    tags: ['auth'],
+    summary: 'The signed-in user',
+    security: signedIn,
+    responses: { 200: { description: 'You', ...json(UserResponse) }, ...errorResponses('unauthenticated') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/users',
+    tags: ['users'],
+    summary: 'The user directory: prefix search on usernames, paginated',
+    security: signedIn,
+    request: { query: ListUsersQuery },
+    responses: { 200: { description: 'A page of users', ...json(UsersPage) }, ...errorResponses('validation_failed', 'unauthenticated') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/users/{id}',
+    tags: ['users'],
+    summary: "A user's public profile (the email only for yourself)",
+    security: signedIn,
+    request: { params: UserIdParams },
+    responses: {
+      200: { description: 'The user', ...json(UserResponse) },
+      ...errorResponses('validation_failed', 'unauthenticated', 'not_found'),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/admin/users/{id}/deactivate',
+    tags: ['admin'],
+    summary: 'Deactivate an account: no more logins, every session and socket ended (admins only)',
+    security: signedIn,
+    request: { params: UserIdParams },
+    responses: {
+      204: { description: 'Deactivated' },
+      ...errorResponses('validation_failed', 'unauthenticated', 'forbidden', 'not_found', 'origin_not_allowed'),
+    },
+  });
+};

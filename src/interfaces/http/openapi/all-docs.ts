@@ -1,0 +1,5 @@
+import { accountsDocs } from './accounts-docs';
+import type { DocsRegistrar } from './registry';
+
+/** Every area's part of the OpenAPI document; an area adds its registrar here. */
+export const docsRegistrars: DocsRegistrar[] = [accountsDocs];
