@@ -56,7 +56,9 @@ export function mainConfig(directory: string, includeFile: string): string {
     'error_log stderr warn;',
     'events { worker_connections 1024; }',
     'http {',
-    `    access_log ${at('access.log')};`,
+    // Which node served each request, with the id the node logs it under.
+    '    log_format parley \'$remote_addr [$time_local] "$request" $status $upstream_addr $parley_request_id $request_time\';',
+    `    access_log ${at('access.log')} parley;`,
     `    client_body_temp_path ${at('tmp/client_body')};`,
     `    proxy_temp_path ${at('tmp/proxy')};`,
     `    fastcgi_temp_path ${at('tmp/fastcgi')};`,

@@ -1,0 +1,144 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { testServices } from '../support/services';
+import type { TestEnvironment } from '../support/test-node';
+
+/** The local cluster (`npm run cluster`) as a child process of the test, and WebSockets through its nginx. */
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLUSTER_JS = path.join(ROOT, 'dist', 'scripts', 'cluster.js');
+
+export interface ClusterState {
+  port: number;
+  nodes: { id: string; pid: number | null; httpPort: number; wsPort: number }[];
+}
+
+export interface RunningCluster {
+  baseUrl: string;
+  wsUrl: string;
+  process: ChildProcess;
+  exited: Promise<number | string>;
+  state(): ClusterState;
+  /** nginx's access log lines: request, status and the node address (`127.0.0.1:<httpPort>`) that served it. */
+  accessLog(): string[];
+  output(): string;
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+  });
+}
+
+/** `count` consecutive free ports, away from the usual dev ports. */
+async function freePorts(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const checks = await Promise.all(Array.from({ length: count }, (_, index) => portIsFree(base + index)));
+    if (checks.every(Boolean)) return base;
+  }
+  throw new Error('no free ports found');
+}
+
+/** Runs the compiled cluster script on free ports with this test file's database and topics. */
+export async function startCluster(environment: TestEnvironment, nodes: number): Promise<RunningCluster> {
+  if (!existsSync(CLUSTER_JS)) throw new Error(`${CLUSTER_JS} is missing: run npm run build first (npm test does)`);
+  const [port, httpBase, wsBase] = [await freePorts(1), await freePorts(nodes), await freePorts(nodes)];
+  const directory = mkdtempSync(path.join(tmpdir(), 'parley-cluster-'));
+  const args = ['--nodes', String(nodes), '--port', String(port), '--http-base', String(httpBase), '--ws-base', String(wsBase), '--dir', directory];
+  const child = spawn(process.execPath, [CLUSTER_JS, ...args], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.PARLEY_TEST_LOG_LEVEL ?? 'warn',
+      DATABASE_URL: environment.databaseUrl,
+      KAFKA_BROKERS: testServices().kafkaBrokers,
+      KAFKA_TOPIC_PREFIX: environment.topicPrefix,
+      KAFKA_PARTITIONS: '3',
+      SESSION_SECRET: 'test-secret-0123456789-0123456789-0123456789',
+      BCRYPT_COST: '4',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+
+  const deadline = Date.now() + 120_000;
+  while (!output.includes('Parley cluster is ready')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(`the cluster did not start:\n${output.slice(-3000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    process: child,
+    exited,
+    state: () => JSON.parse(readFileSync(path.join(directory, 'cluster.json'), 'utf8')) as ClusterState,
+    accessLog: () => readFileSync(path.join(directory, 'access.log'), 'utf8').split('\n').filter(Boolean),
+    output: () => output,
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Frame = { type: string; [key: string]: any };
+
+/** A WebSocket through nginx that records every frame it receives. */
+export class TestSocket {
+  readonly frames: Frame[] = [];
+  readonly closed: Promise<number>;
+  node = '';
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.on('message', (data) => this.frames.push(JSON.parse(data.toString()) as Frame));
+    this.closed = new Promise((resolve) => socket.once('close', (code) => resolve(code)));
+  }
+
+  /** Opens as the user of `cookie` and waits for the hello frame, which names the node. */
+  static async open(url: string, cookie: string): Promise<TestSocket> {
+    const socket = new WebSocket(url, { headers: { cookie } });
+    const client = new TestSocket(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+      socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    });
+    const hello = await client.next((frame) => frame.type === 'hello');
+    client.node = String(hello.node);
+    return client;
+  }
+
+  send(frame: Frame): void {
+    this.socket.send(JSON.stringify(frame));
+  }
+
+  /** The first frame (already received or still to come) that matches. */
+  async next(matches: (frame: Frame) => boolean, timeoutMs = 15_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.frames.find(matches);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames).slice(-1500)}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /** Ids of the pushed messages, in arrival order. */
+  messageIds(): string[] {
+    return this.frames.filter((frame) => frame.type === 'message').map((frame) => String(frame.message.id));
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import { ApiClient } from '../support/api-client';
+import { createTestEnvironment } from '../support/test-node';
+import { startCluster, TestSocket, type RunningCluster } from './cluster-harness';
+
+/**
+ * The local cluster end to end: `npm run cluster`'s script with two nodes behind Debian's nginx,
+ * on the real Kafka and Postgres; every request and socket goes through nginx.
+ */
+jest.setTimeout(180_000);
+
+const SETTLE_MS = 1_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let cluster: RunningCluster;
+const sockets: TestSocket[] = [];
+
+beforeAll(async () => {
+  cluster = await startCluster(await createTestEnvironment(), 2);
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.close();
+  if (cluster && cluster.process.exitCode === null) {
+    cluster.process.kill('SIGTERM');
+    await cluster.exited;
+  }
+});
+
+async function register(name: string) {
+  const client = new ApiClient(cluster.baseUrl);
+  const username = `${name}_${randomBytes(3).toString('hex')}`;
+  const res = await client.post('/api/auth/register', { username, email: `${username}@example.test`, password: 'correct horse battery' });
+  expect(res.status).toBe(201);
+  expect(client.cookieHeader()).toContain('parley.sid=');
+  return { client, id: String(res.body.user.id), username };
+}
+
+async function connect(user: { client: ApiClient }): Promise<TestSocket> {
+  const socket = await TestSocket.open(cluster.wsUrl, user.client.cookieHeader());
+  sockets.push(socket);
+  return socket;
+}
+
+/** Waits until `messageId` reached each socket, then a little longer, and counts its copies. */
+async function copiesOf(messageId: string, on: TestSocket[]): Promise<number[]> {
+  await Promise.all(on.map((socket) => socket.next((frame) => frame.type === 'message' && frame.message.id === messageId)));
+  await sleep(SETTLE_MS);
+  return on.map((socket) => socket.messageIds().filter((id) => id === messageId).length);
+}
+
+it('when a user logs in through nginx, then HTTP requests succeed on whichever node serves them', async () => {
+  const alice = await register('alice');
+  for (let attempt = 0; attempt < 4; attempt++) expect((await alice.client.get('/api/auth/me')).status).toBe(200);
+
+  const served = cluster.accessLog().filter((line) => line.includes('"GET /api/auth/me HTTP/1.1" 200'));
+  const nodePorts = cluster.state().nodes.map((node) => `127.0.0.1:${node.httpPort}`);
+  expect(new Set(served.slice(-4).map((line) => nodePorts.find((port) => line.includes(port))))).toEqual(new Set(nodePorts));
+});
+
+it('when sockets connect through nginx, then they land on both nodes and every direct and room message reaches every socket once', async () => {
+  const [alice, bob, carol] = [await register('alice'), await register('bob'), await register('carol')];
+  const aliceSockets = [await connect(alice)];
+  const bobSockets = [await connect(bob)];
+  const carolSockets = [await connect(carol)];
+  const all = () => [...aliceSockets, ...bobSockets, ...carolSockets];
+  // nginx balances connections round-robin: a few more of Alice's tabs cover both nodes.
+  while (new Set(all().map((socket) => socket.node)).size < 2 && aliceSockets.length < 6) aliceSockets.push(await connect(alice));
+  expect(new Set(all().map((socket) => socket.node))).toEqual(new Set(['node-1', 'node-2']));
+
+  const direct = await alice.client.post('/api/messages', { to: { userId: bob.id }, body: 'hello Bob, across nodes' });
+  expect(direct.status).toBe(202);
+  expect(await copiesOf(direct.body.message.id, [...aliceSockets, ...bobSockets])).toEqual([...aliceSockets, ...bobSockets].map(() => 1));
+  expect(carolSockets[0]!.messageIds()).not.toContain(direct.body.message.id);
+
+  const reply = await bob.client.post('/api/messages', { to: { userId: alice.id }, body: 'hi Alice' });
+  expect(reply.status).toBe(202);
+  expect(await copiesOf(reply.body.message.id, [...aliceSockets, ...bobSockets])).toEqual([...aliceSockets, ...bobSockets].map(() => 1));
+
+  const room = `lobby-${randomBytes(3).toString('hex')}`;
+  expect((await alice.client.post('/api/rooms', { name: room })).status).toBe(201);
+  expect((await bob.client.post(`/api/rooms/${room}/join`)).status).toBeLessThan(300);
+  expect((await carol.client.post(`/api/rooms/${room}/join`)).status).toBeLessThan(300);
+  const posted = await carol.client.post('/api/messages', { to: { room }, body: 'hello room' });
+  expect(posted.status).toBe(202);
+  expect(await copiesOf(posted.body.message.id, all())).toEqual(all().map(() => 1));
+});
+
+it('when a node stops, then its clients reconnect through nginx to the other node, resume and miss nothing', async () => {
+  const [dave, erin] = [await register('dave'), await register('erin')];
+  const daveSocket = await connect(dave);
+  const first = await erin.client.post('/api/messages', { to: { userId: dave.id }, body: 'before the node stops' });
+  expect(first.status).toBe(202);
+  await daveSocket.next((frame) => frame.type === 'message' && frame.message.id === first.body.message.id);
+  const conversationId = String(first.body.message.conversationId);
+  const lastSeq = Math.max(...daveSocket.frames.filter((frame) => frame.type === 'message').map((frame) => Number(frame.message.seq)));
+
+  const doomed = cluster.state().nodes.find((node) => node.id === daveSocket.node)!;
+  process.kill(doomed.pid!, 'SIGTERM');
+  await daveSocket.closed;
+  await waitUntil(() => cluster.state().nodes.find((node) => node.id === doomed.id)!.pid === null);
+
+  const missed: string[] = [];
+  for (const body of ['while Dave was away 1', 'while Dave was away 2']) {
+    const res = await erin.client.post('/api/messages', { to: { userId: dave.id }, body });
+    expect(res.status).toBe(202);
+    missed.push(String(res.body.message.id));
+  }
+
+  // Stored before Dave is back, so they come by the replay, not as live pushes.
+  await waitUntilAsync(async () => {
+    const history = await erin.client.get(`/api/users/${dave.id}/messages`);
+    return missed.every((id) => history.body.items?.some((item: { id: string }) => item.id === id));
+  });
+  const again = await connect(dave);
+  expect(again.node).not.toBe(doomed.id);
+  again.send({ type: 'resume', since: { [conversationId]: lastSeq } });
+  await again.next((frame) => frame.type === 'resumed');
+  const replayed = again.frames.filter((frame) => frame.type === 'message' && frame.message.conversationId === conversationId);
+  expect(replayed.map((frame) => frame.message.id)).toEqual(missed);
+  expect(replayed.map((frame) => frame.message.seq)).toEqual([lastSeq + 1, lastSeq + 2]);
+
+  const live = await erin.client.post('/api/messages', { to: { userId: dave.id }, body: 'after the resume' });
+  expect(await copiesOf(live.body.message.id, [again])).toEqual([1]);
+  expect(again.messageIds().filter((id) => missed.includes(id))).toEqual(missed);
+});
+
+it('when the cluster gets SIGTERM, then it stops nginx and its nodes and exits 0', async () => {
+  const { nodes } = cluster.state();
+  cluster.process.kill('SIGTERM');
+
+  expect(await cluster.exited).toBe(0);
+  for (const node of nodes.filter((entry) => entry.pid !== null)) expect(isRunning(node.pid!)).toBe(false);
+  await expect(fetch(`${cluster.baseUrl}/readyz`)).rejects.toThrow();
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(100);
+  }
+}
+
+async function waitUntilAsync(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(100);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
