@@ -10,7 +10,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { INSTALL_HINT, findNginx, startNginx, testNginxConfig, writeNginxConfig } from './cluster/nginx';
 import { templateVariables } from './cluster/nginx-config';
-import { spawnNode, terminate, waitUntilReady, type ClusterNode } from './cluster/nodes';
+import { portIsFree, spawnNode, terminate, waitUntilReady, type ClusterNode } from './cluster/nodes';
 import { USAGE, parseClusterOptions, type ClusterOptions } from './cluster/options';
 import { ensureLocalKafka } from './services/kafka';
 import { ensureDatabase, postgresAnswers, startEmbeddedPostgres, withDatabase, type EmbeddedPostgres } from './services/postgres';
@@ -42,12 +42,13 @@ async function main(argv: string[]): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
+  await ensurePortsFree(options);
   const env = await prepareServices(options);
   for (let index = 0; index < options.nodes; index++) {
     running.nodes.push(spawnNode(`node-${index + 1}`, options.httpBase + index, options.wsBase + index, env));
   }
   await Promise.all(
-    running.nodes.map((node) => waitUntilReady(`http://127.0.0.1:${node.httpPort}/readyz`, node.exited, node.id)),
+    running.nodes.map((node) => waitUntilReady(`http://127.0.0.1:${node.httpPort}/readyz`, node.exited, node.id, { expectedNode: node.id })),
   );
 
   const files = writeNginxConfig(
@@ -58,11 +59,19 @@ async function main(argv: string[]): Promise<void> {
   const child = startNginx(nginx, files);
   const exited = new Promise((resolve) => child.once('exit', resolve));
   running.nginx = { process: child, exited };
-  await waitUntilReady(`http://127.0.0.1:${options.port}/readyz`, exited, `nginx on port ${options.port}`, 15_000);
+  await waitUntilReady(`http://127.0.0.1:${options.port}/readyz`, exited, `nginx on port ${options.port}`, { timeoutMs: 15_000 });
 
   watch(options);
   writeState(options);
   announce(options, env);
+}
+
+/** Fails early, with the port's number, when another process (an earlier cluster?) holds one. */
+async function ensurePortsFree(options: ClusterOptions): Promise<void> {
+  const wanted = [options.port, ...Array.from({ length: options.nodes }, (_, index) => [options.httpBase + index, options.wsBase + index]).flat()];
+  const taken: number[] = [];
+  for (const port of wanted) if (!(await portIsFree(port))) taken.push(port);
+  if (taken.length > 0) throw new Error(`port(s) ${taken.join(', ')} already in use; choose others with --port, --http-base, --ws-base`);
 }
 
 /** Kafka and Postgres as scripts/start.ts provides them, and the environment every node shares. */

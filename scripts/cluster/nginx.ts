@@ -8,8 +8,8 @@ const run = promisify(execFile);
 export const INSTALL_HINT = 'install it: apt-get install -y nginx';
 
 /** Debian's nginx binary: on PATH, or in /usr/sbin, which a non-root PATH often lacks. */
-export function findNginx(): string | null {
-  const candidates = [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), '/usr/sbin', '/usr/local/sbin'];
+export function findNginx(searchPath = process.env.PATH ?? '', alsoIn: readonly string[] = ['/usr/sbin', '/usr/local/sbin']): string | null {
+  const candidates = [...searchPath.split(path.delimiter).filter(Boolean), ...alsoIn];
   for (const directory of candidates) {
     const file = path.join(directory, 'nginx');
     try {

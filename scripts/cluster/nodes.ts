@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { REPO_ROOT } from '../services/kafka';
 
@@ -24,18 +25,35 @@ export function spawnNode(id: string, httpPort: number, wsPort: number, env: Nod
   return { id, httpPort, wsPort, process: child, exited };
 }
 
-/** Resolves when `url` answers 200; rejects when `exited` settles first or time runs out. */
-export async function waitUntilReady(url: string, exited: Promise<unknown>, what: string, timeoutMs = 120_000): Promise<void> {
+/**
+ * Resolves when `url` (a /readyz) answers 200, from node `expectedNode` when given: a stray
+ * process of an earlier run on the same port must not pass for ours. Rejects when `exited`
+ * settles first or time runs out.
+ */
+export async function waitUntilReady(url: string, exited: Promise<unknown>, what: string, options: { timeoutMs?: number; expectedNode?: string } = {}): Promise<void> {
+  const { timeoutMs = 120_000, expectedNode } = options;
   let gone = false;
   void exited.then(() => (gone = true));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (gone) throw new Error(`${what} exited before it was ready`);
-    const ok = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then((res) => res.ok, () => false);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
+      async (res) => res.ok && (expectedNode === undefined || ((await res.json()) as { node?: string }).node === expectedNode),
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`${what} not ready after ${timeoutMs / 1000} s (${url})`);
+}
+
+/** Whether nothing listens on `port` yet (checked on all interfaces, as nginx and the nodes bind). */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
+  });
 }
 
 /** SIGTERM (graceful), then SIGKILL if the process outlives `graceMs`. */
