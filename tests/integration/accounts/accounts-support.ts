@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { ChatEvent } from '../../../src/application/ports/event-publisher';
+import type { RunningNode } from '../../../src/composition/node';
+import { TOKENS } from '../../../src/composition/tokens';
+import { decodeEvent } from '../../../src/infrastructure/kafka/event-codec';
+import { ApiClient } from '../../support/api-client';
+import type { TestEnvironment } from '../../support/test-node';
+
+export const PASSWORD = 'correct horse battery';
+
+/** A username nobody else in the file has used. */
+export const uniqueName = (prefix = 'user') => `${prefix}_${randomBytes(4).toString('hex')}`;
+
+export const clientFor = (node: RunningNode, headers: Record<string, string> = {}) =>
+  new ApiClient(`http://127.0.0.1:${node.httpPort}`, headers);
+
+/** Registers a fresh account with the client, which is then logged in as it. */
+export async function registerAs(client: ApiClient, prefix = 'user') {
+  const username = uniqueName(prefix);
+  const res = await client.post('/api/auth/register', { username, email: `${username}@example.com`, password: PASSWORD });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { username, email: `${username}@example.com`, id: res.body.user.id as string };
+}
+
+/** The raw value of the client's parley.sid cookie and the session id inside it. */
+export function sessionCookie(client: ApiClient): { raw: string; sessionId: string } {
+  const raw = /parley\.sid=([^;]+)/.exec(client.cookieHeader())?.[1];
+  if (!raw) throw new Error('no parley.sid cookie');
+  const signed = decodeURIComponent(raw);
+  return { raw, sessionId: signed.slice(2, signed.lastIndexOf('.')) };
+}
+
+/** Runs one query on the test file's database. */
+export async function query<T extends pg.QueryResultRow>(environment: TestEnvironment, text: string, values: unknown[] = []) {
+  const client = new pg.Client({ connectionString: environment.databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Reads the control topic from the start until an event matches, or fails after the timeout. */
+export async function waitForControlEvent(node: RunningNode, match: (event: ChatEvent) => boolean, timeoutMs = 20_000) {
+  const consumer = node.container.get(TOKENS.Kafka).consumer({ groupId: `test-${randomBytes(4).toString('hex')}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: node.container.get(TOKENS.Topics).control, fromBeginning: true });
+    return await new Promise<ChatEvent>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no matching control event')), timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          const event = decodeEvent(message.value);
+          if (event && match(event)) {
+            clearTimeout(timer);
+            resolve(event);
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}
