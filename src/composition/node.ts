@@ -12,6 +12,8 @@ import { TOKENS } from './tokens';
 export interface RunningNode {
   nodeId: string;
   httpPort: number;
+  /** The WebSocket gateway's bound port (config.ws.port may be 0). */
+  wsPort: number;
   container: Container;
   logger: Logger;
   /** Graceful: stop accepting, drain, flush the producer, commit offsets, close pools. */
@@ -72,9 +74,10 @@ export async function startNode(config: AppConfig, options: { migrate?: boolean 
     const server = await listen(app, config.http.host, config.http.port);
     started.push({ name: 'http server', stop: () => closeServer(server) });
     const httpPort = (server.address() as AddressInfo).port;
-    logger.info({ httpPort, node: config.nodeId }, 'parley node started');
+    const wsPort = container.get(TOKENS.WebSocketGateway).port ?? config.ws.port;
+    logger.info({ httpPort, wsPort, node: config.nodeId }, 'parley node started');
 
-    return { nodeId: config.nodeId, httpPort, container, logger, stop: stopAll };
+    return { nodeId: config.nodeId, httpPort, wsPort, container, logger, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -14,6 +14,7 @@ import type { TopicNames } from '../infrastructure/kafka/topics';
 import type { Logger } from '../infrastructure/logging/logger';
 import type { Metrics } from '../infrastructure/metrics/metrics';
 import type { ReadinessCheck } from '../interfaces/http/health-routes';
+import type { UwsWebSocketGateway } from '../interfaces/ws/websocket-gateway';
 import type { Kafka } from 'kafkajs';
 import type { NodeService } from './node-service';
 
@@ -38,6 +39,8 @@ export const TOKENS = {
   ReplayMessages: token<ReplayMessages>('ReplayMessages'),
   /** This node's sockets (the WebSocket gateway); the fan-out consumer delivers through it. */
   LocalDelivery: token<LocalDelivery>('LocalDelivery'),
+  /** The same gateway seen as itself (its bound port). */
+  WebSocketGateway: token<UwsWebSocketGateway>('WebSocketGateway'),
   /** Long-running parts (consumers, the WebSocket gateway), started in binding order, stopped in reverse. */
   NodeService: token<NodeService>('NodeService'),
   ReadinessCheck: token<ReadinessCheck>('ReadinessCheck'),

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import type { ErrorCode } from '../../domain/errors';
+import type { StoredMessage, Message } from '../../domain/message';
+import type { PublicUser } from '../../domain/user';
+
+/** What a client may send. Unknown keys are ignored; the use cases check bodies and ids further. */
+const recipient = z.union([z.object({ userId: z.string().min(1).max(64) }), z.object({ room: z.string().min(1).max(64) })]);
+
+const sendFrame = z.object({
+  type: z.literal('send'),
+  to: recipient,
+  body: z.string(),
+  clientMessageId: z.string().min(1).max(128),
+});
+
+const resumeFrame = z.object({
+  type: z.literal('resume'),
+  since: z.record(z.string().min(1).max(200), z.number().int().min(0)).refine((since) => Object.keys(since).length <= 1000, {
+    message: 'at most 1000 conversations at once',
+  }),
+});
+
+export type SendFrame = z.infer<typeof sendFrame>;
+export type ResumeFrame = z.infer<typeof resumeFrame>;
+export type ClientFrame = SendFrame | ResumeFrame;
+
+const schemas: Record<ClientFrame['type'], z.ZodType<ClientFrame>> = { send: sendFrame, resume: resumeFrame };
+
+/** What the server sends. */
+export type ServerFrame =
+  | { type: 'hello'; user: PublicUser; node: string }
+  | { type: 'message'; message: StoredMessage }
+  | { type: 'ack'; clientMessageId: string; message: Message }
+  | { type: 'resumed' }
+  | {
+      type: 'error';
+      code: ErrorCode;
+      message: string;
+      clientMessageId?: string;
+      conversationId?: string;
+      details?: Record<string, unknown>;
+    };
+
+export type ParsedFrame =
+  | { ok: true; frame: ClientFrame }
+  | { ok: false; code: 'malformed_json' | 'unknown_frame' | 'validation_failed'; message: string; clientMessageId?: string; details?: Record<string, unknown> };
+
+/** Turns a text frame into a client frame, or says which error frame to answer with. */
+export function parseClientFrame(text: string): ParsedFrame {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, code: 'malformed_json', message: 'The frame is not valid JSON.' };
+  }
+  const type = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as { type?: unknown }).type : undefined;
+  const schema = typeof type === 'string' && Object.hasOwn(schemas, type) ? schemas[type as ClientFrame['type']] : undefined;
+  if (!schema) return { ok: false, code: 'unknown_frame', message: 'Frames have a type: "send" or "resume".' };
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, frame: result.data };
+  const clientMessageId = (raw as { clientMessageId?: unknown }).clientMessageId;
+  return {
+    ok: false,
+    code: 'validation_failed',
+    message: 'The frame is not valid.',
+    ...(typeof clientMessageId === 'string' ? { clientMessageId } : {}),
+    details: { fields: result.error.issues.map((issue) => ({ field: issue.path.join('.') || '(frame)', message: issue.message })) },
+  };
+}

@@ -1,0 +1,80 @@
+import type { HttpRequest, HttpResponse, us_socket_context_t, WebSocketBehavior } from 'uWebSockets.js';
+import type { AppConfig } from '../../infrastructure/config/config';
+import type { Logger } from '../../infrastructure/logging/logger';
+import type { ClientFrames } from './client-frames';
+import { FloodGuard } from './flood-guard';
+import type { GatewaySocket, SocketState } from './socket-state';
+
+/** The close codes clients see, and why. */
+export const CLOSE = {
+  /** The node is shutting down: reconnect (to another node). */
+  goingAway: 1001,
+  /** Kept flooding after `rate_limited` error frames. */
+  policyViolation: 1008,
+  /** A frame above WS_MAX_FRAME_BYTES. */
+  tooBig: 1009,
+  /** Logged out or deactivated: the session is gone, sign in again before reconnecting. */
+  signedOut: 4001,
+} as const;
+
+/** Refused frames tolerated after the first `rate_limited`, within this window, before closing. */
+const FLOOD_STRIKES = 3;
+const FLOOD_WINDOW_MS = 5_000;
+
+export interface SocketBehaviorOptions {
+  config: AppConfig['ws'];
+  logger: Logger;
+  upgrade: (res: HttpResponse, req: HttpRequest, context: us_socket_context_t) => void;
+  frames: ClientFrames;
+  onOpen(socket: GatewaySocket): void;
+  /** Returns whether that was the user's last socket on this node. */
+  onClose(socket: GatewaySocket): boolean;
+}
+
+/** The uWS behaviour of /ws: limits set explicitly, and the order of a socket's frames kept. */
+export function socketBehavior(options: SocketBehaviorOptions): WebSocketBehavior<SocketState> {
+  const { config, logger, frames } = options;
+  const flood = new FloodGuard({ ratePerSecond: config.ratePerSecond, burst: config.rateBurst, strikes: FLOOD_STRIKES, windowMs: FLOOD_WINDOW_MS });
+  return {
+    // uWS drops a frame above its own limit with a bare disconnect (the client sees 1006);
+    // a higher uWS limit lets the gateway answer the application's limit with a proper 1009.
+    maxPayloadLength: Math.max(4 * config.maxFrameBytes, config.maxFrameBytes + 64 * 1024),
+    maxBackpressure: config.maxBackpressureBytes,
+    // A slow reader is closed, not silently skipped: skipping would lose messages unnoticed.
+    closeOnBackpressureLimit: 1,
+    idleTimeout: config.idleTimeoutSeconds,
+    sendPingsAutomatically: true,
+    maxLifetime: 0,
+    upgrade: options.upgrade,
+    open: (socket) => options.onOpen(socket),
+    message: (socket, data) => {
+      if (data.byteLength > config.maxFrameBytes) {
+        socket.end(CLOSE.tooBig, 'frame too large');
+        return;
+      }
+      // The ArrayBuffer is only valid during this call: decode (copy) it before any await.
+      const text = Buffer.from(data).toString('utf8');
+      const state = socket.getUserData();
+      flood.check(state.user.id).then(
+        (verdict) => {
+          if (state.closed) return;
+          if (verdict.kind === 'disconnect') socket.end(CLOSE.policyViolation, 'rate limit exceeded');
+          else if (verdict.kind === 'refuse') {
+            const retryAfterSeconds = Math.ceil(verdict.retryAfterMs / 1000);
+            socket.send(JSON.stringify({ type: 'error', code: 'rate_limited', message: 'Too many frames: slow down.', details: { retryAfterSeconds } }));
+          } else {
+            state.queue = state.queue.then(() => frames.handle(socket, text)).catch((error: unknown) => {
+              logger.error({ err: error }, 'websocket frame handler failed');
+            });
+          }
+        },
+        (error: unknown) => logger.error({ err: error }, 'websocket flood guard failed'),
+      );
+    },
+    close: (socket) => {
+      const state = socket.getUserData();
+      state.closed = true;
+      if (options.onClose(socket)) flood.forget(state.user.id);
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { WebSocket } from 'uWebSockets.js';
+import type { AuthenticatedSession } from '../../application/ports/session-authenticator';
+import type { StoredMessage } from '../../domain/message';
+import { DeliveryCursor } from './delivery-cursor';
+
+/** What the gateway keeps per socket, in uWS `userData` (set at upgrade, valid until close). */
+export interface SocketState {
+  user: AuthenticatedSession['user'];
+  sessionKey: string;
+  cursor: DeliveryCursor;
+  /** Live messages held back while a resume replays, flushed after it; null when not resuming. */
+  held: StoredMessage[] | null;
+  /** The frames of one socket are handled one after another, so a user's sends keep their order. */
+  queue: Promise<void>;
+  /** Set by the close handler: uWS forbids touching a closed socket, and async work may finish later. */
+  closed: boolean;
+}
+
+export type GatewaySocket = WebSocket<SocketState>;
+
+export function newSocketState(session: AuthenticatedSession): SocketState {
+  return { user: session.user, sessionKey: session.sessionKey, cursor: new DeliveryCursor(), held: null, queue: Promise.resolve(), closed: false };
+}

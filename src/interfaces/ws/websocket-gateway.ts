@@ -1,0 +1,139 @@
+import type { TemplatedApp, us_listen_socket, WebSocketBehavior } from 'uWebSockets.js';
+import type { EventPublisher } from '../../application/ports/event-publisher';
+import type { LocalDelivery } from '../../application/ports/local-delivery';
+import type { SessionAuthenticator } from '../../application/ports/session-authenticator';
+import type { ReplayMessages } from '../../application/use-cases/replay-messages';
+import type { SendMessage } from '../../application/use-cases/send-message';
+import type { StoredMessage } from '../../domain/message';
+import type { AppConfig } from '../../infrastructure/config/config';
+import type { Logger } from '../../infrastructure/logging/logger';
+import type { Metrics } from '../../infrastructure/metrics/metrics';
+import { ClientFrames } from './client-frames';
+import { CLOSE, socketBehavior } from './socket-behavior';
+import { ConnectionRegistry } from './connection-registry';
+import type { ServerFrame } from './frames';
+import { requireNativeUws } from './native-uws';
+import type { GatewaySocket, SocketState } from './socket-state';
+import { upgradeHandler } from './upgrade-handler';
+
+export interface WebSocketGatewayDependencies {
+  config: AppConfig['ws'];
+  nodeId: string;
+  authenticator: SessionAuthenticator;
+  sendMessage: SendMessage;
+  replayMessages: ReplayMessages;
+  publisher: EventPublisher;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+/**
+ * This node's WebSocket endpoint (uWebSockets.js, path /ws) and its LocalDelivery: the
+ * fan-out consumer hands it every stored message and session change, and it writes them
+ * to the sockets of the users concerned on this node.
+ */
+export class UwsWebSocketGateway implements LocalDelivery {
+  readonly name = 'websocket gateway';
+  private readonly registry = new ConnectionRegistry();
+  private listenSocket: us_listen_socket | null = null;
+  private boundPort: number | null = null;
+
+  constructor(private readonly deps: WebSocketGatewayDependencies) {}
+
+  /** The port actually bound (config.ws.port may be 0); null before start. */
+  get port(): number | null {
+    return this.boundPort;
+  }
+
+  async start(): Promise<void> {
+    const uws = requireNativeUws();
+    const app = uws.App();
+    app.ws<SocketState>('/ws', this.behavior());
+    app.any('/*', (res) => {
+      res.writeStatus('404 Not Found').end('WebSocket endpoint is /ws', true);
+    });
+    this.listenSocket = await listen(app, this.deps.config.host, this.deps.config.port);
+    this.boundPort = uws.us_socket_local_port(this.listenSocket as never);
+    this.deps.logger.info({ wsPort: this.boundPort }, 'websocket gateway listening');
+  }
+
+  /** Stops accepting, then closes every socket with 1001 so clients reconnect to another node. */
+  async stop(): Promise<void> {
+    if (this.listenSocket) requireNativeUws().us_listen_socket_close(this.listenSocket);
+    this.listenSocket = null;
+    const pending = this.registry.all().map((socket) => {
+      const { queue } = socket.getUserData();
+      socket.end(CLOSE.goingAway, 'server shutting down');
+      return queue;
+    });
+    await Promise.allSettled(pending);
+  }
+
+  isReady(): boolean {
+    return this.listenSocket !== null;
+  }
+
+  deliver(message: StoredMessage, recipients: readonly string[]): void {
+    for (const userId of new Set(recipients)) {
+      for (const socket of this.registry.ofUser(userId)) {
+        const state = socket.getUserData();
+        if (state.held) state.held.push(message);
+        else this.pushLive(socket, message);
+      }
+    }
+  }
+
+  closeSession(sessionKey: string): void {
+    for (const socket of this.registry.ofSession(sessionKey)) socket.end(CLOSE.signedOut, 'session ended');
+  }
+
+  closeUser(userId: string): void {
+    for (const socket of this.registry.ofUser(userId)) socket.end(CLOSE.signedOut, 'account deactivated');
+  }
+
+  private behavior(): WebSocketBehavior<SocketState> {
+    const { config, authenticator, logger } = this.deps;
+    const frames = new ClientFrames({
+      ...this.deps,
+      resumeMaxMessages: config.resumeMaxMessages,
+      write: (socket, frame) => this.write(socket, frame),
+      pushLive: (socket, message) => this.pushLive(socket, message),
+    });
+    return socketBehavior({
+      config,
+      logger,
+      upgrade: upgradeHandler({ allowedOrigins: config.allowedOrigins, authenticator, logger }),
+      frames,
+      onOpen: (socket) => {
+        this.registry.add(socket);
+        this.deps.metrics.openWebSockets.inc();
+        const { user } = socket.getUserData();
+        this.write(socket, { type: 'hello', user, node: this.deps.nodeId });
+      },
+      onClose: (socket) => {
+        this.deps.metrics.openWebSockets.dec();
+        return this.registry.remove(socket);
+      },
+    });
+  }
+
+  private pushLive(socket: GatewaySocket, message: StoredMessage): void {
+    if (!socket.getUserData().cursor.acceptLive(message.conversationId, message.seq)) return;
+    if (!this.write(socket, { type: 'message', message })) return;
+    this.deps.metrics.messagesDelivered.inc();
+    // StoredMessage carries no commit time: acceptance time is the closest bound the event holds.
+    this.deps.metrics.storeToDelivery.observe((Date.now() - message.createdAt.getTime()) / 1000);
+  }
+
+  private write(socket: GatewaySocket, frame: ServerFrame): boolean {
+    if (socket.getUserData().closed) return false;
+    socket.send(JSON.stringify(frame), false);
+    return true;
+  }
+}
+
+function listen(app: TemplatedApp, host: string, port: number): Promise<us_listen_socket> {
+  return new Promise((resolve, reject) => {
+    app.listen(host, port, (socket) => (socket ? resolve(socket) : reject(new Error(`websocket gateway cannot listen on ${host}:${port}`))));
+  });
+}

@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import type { RunningNode } from '../../../src/composition/node';
+import { ApiClient } from '../../support/api-client';
+import { WsClient, type WsClientOptions } from '../../support/ws-client';
+
+export interface SignedIn {
+  api: ApiClient;
+  user: { id: string; username: string };
+}
+
+/** Registers a fresh user through the real HTTP API; the client keeps the session cookie. */
+export async function signUp(node: RunningNode, prefix = 'ws'): Promise<SignedIn> {
+  const api = new ApiClient(`http://127.0.0.1:${node.httpPort}`);
+  const username = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const res = await api.post('/api/auth/register', { username, email: `${username}@example.com`, password: 'correct horse battery' });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { api, user: { id: res.body.user.id, username } };
+}
+
+export function wsUrl(node: RunningNode): string {
+  return `ws://127.0.0.1:${node.wsPort}/ws`;
+}
+
+/** Opens a socket as that user and waits for its hello. */
+export async function openSocket(node: RunningNode, who: SignedIn, options: WsClientOptions = {}): Promise<WsClient> {
+  const client = await WsClient.connect(wsUrl(node), { cookie: who.api.cookieHeader(), ...options });
+  await client.waitFor((frame) => frame.type === 'hello');
+  return client;
+}

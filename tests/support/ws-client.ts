@@ -1,0 +1,111 @@
+import WebSocket from 'ws';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Frame = Record<string, any>;
+
+export interface WsClientOptions {
+  cookie?: string;
+  origin?: string;
+}
+
+/** A refused upgrade: the HTTP status and body the server answered instead of 101. */
+export class UpgradeRefused extends Error {
+  constructor(readonly status: number, readonly body: string) {
+    super(`upgrade refused with ${status}: ${body}`);
+  }
+}
+
+/**
+ * A test WebSocket client over the `ws` package: it keeps every frame it receives, can wait
+ * for one that matches, and records how the connection closed.
+ */
+export class WsClient {
+  readonly frames: Frame[] = [];
+  closed: { code: number; reason: string } | null = null;
+  private waiters: { match(frame: Frame): boolean; resolve(frame: Frame): void }[] = [];
+  private readonly closedPromise: Promise<{ code: number; reason: string }>;
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as Frame;
+      this.frames.push(frame);
+      this.waiters = this.waiters.filter((waiter) => (waiter.match(frame) ? (waiter.resolve(frame), false) : true));
+    });
+    this.closedPromise = new Promise((resolve) =>
+      socket.on('close', (code, reason) => {
+        this.closed = { code, reason: reason.toString() };
+        resolve(this.closed);
+      }),
+    );
+  }
+
+  /** Opens a socket; rejects with UpgradeRefused when the server answers the upgrade with an error status. */
+  static connect(url: string, options: WsClientOptions = {}): Promise<WsClient> {
+    const headers: Record<string, string> = {};
+    if (options.cookie) headers.cookie = options.cookie;
+    if (options.origin !== undefined) headers.origin = options.origin;
+    const socket = new WebSocket(url, { headers });
+    const client = new WsClient(socket);
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve(client));
+      socket.once('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => reject(new UpgradeRefused(res.statusCode ?? 0, body)));
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  send(frame: unknown): void {
+    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** The first frame (already received or still to come) that matches, or a rejection after `timeoutMs`. */
+  waitFor(match: (frame: Frame) => boolean, timeoutMs = 5_000, from = 0): Promise<Frame> {
+    const seen = this.frames.slice(from).find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((waiter) => waiter.resolve !== done);
+        reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames).slice(-1500)}`));
+      }, timeoutMs);
+      const done = (frame: Frame) => {
+        clearTimeout(timer);
+        resolve(frame);
+      };
+      this.waiters.push({ match, resolve: done });
+    });
+  }
+
+  /** Waits until `count` frames match (counting those already received). */
+  async waitForCount(match: (frame: Frame) => boolean, count: number, timeoutMs = 10_000): Promise<Frame[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.frames.filter(match).length < count) {
+      if (Date.now() > deadline) throw new Error(`only ${this.frames.filter(match).length} of ${count} frames within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return this.frames.filter(match);
+  }
+
+  /** The `message` frames received, as messages. */
+  messages(conversationId?: string): Frame[] {
+    return this.frames
+      .filter((frame) => frame.type === 'message')
+      .map((frame) => frame.message)
+      .filter((message) => conversationId === undefined || message.conversationId === conversationId);
+  }
+
+  /** Resolves with the close code and reason, or rejects after `timeoutMs`. */
+  waitForClose(timeoutMs = 5_000): Promise<{ code: number; reason: string }> {
+    return Promise.race([
+      this.closedPromise,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not closed within ${timeoutMs} ms`)), timeoutMs).unref()),
+    ]);
+  }
+
+  close(): Promise<{ code: number; reason: string }> {
+    if (!this.closed) this.socket.close(1000);
+    return this.closedPromise;
+  }
+}
