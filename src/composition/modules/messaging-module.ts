@@ -1,5 +1,90 @@
-import { ContainerModule } from 'inversify';
+import { ContainerModule, type ServiceIdentifier } from 'inversify';
+import type { MessageRepository } from '../../application/ports/message-repository';
+import type { RoomRepository } from '../../application/ports/room-repository';
+import { CreateRoom } from '../../application/use-cases/create-room';
+import { DirectHistory } from '../../application/use-cases/direct-history';
+import { GetMessage } from '../../application/use-cases/get-message';
+import { JoinRoom } from '../../application/use-cases/join-room';
+import { LeaveRoom } from '../../application/use-cases/leave-room';
+import { ListRooms } from '../../application/use-cases/list-rooms';
+import { ReplayMessages } from '../../application/use-cases/replay-messages';
+import { RoomHistory } from '../../application/use-cases/room-history';
+import { RoomMembers } from '../../application/use-cases/room-members';
+import { SendMessage } from '../../application/use-cases/send-message';
+import { StoreMessages } from '../../application/use-cases/store-messages';
 import type { AppConfig } from '../../infrastructure/config/config';
+import { KyselyMessageRepository } from '../../infrastructure/database/kysely-message-repository';
+import { KyselyMessageRequestLog } from '../../infrastructure/database/kysely-message-request-log';
+import { KyselyRoomRepository } from '../../infrastructure/database/kysely-room-repository';
+import { KafkajsFanoutConsumer } from '../../infrastructure/kafka/kafkajs-fanout-consumer';
+import { KafkajsStoreConsumer } from '../../infrastructure/kafka/kafkajs-store-consumer';
+import { messagesRouter } from '../../interfaces/http/controllers/messages-router';
+import { roomsRouter } from '../../interfaces/http/controllers/rooms-router';
+import { TOKENS } from '../tokens';
 
-/** Rooms, messages, the Kafka consumers and the WebSocket gateway. */
-export const messagingModule = (_config: AppConfig) => new ContainerModule(() => undefined);
+// Collaborators only this area uses: named here rather than in the shared TOKENS.
+const local = <T>(name: string) => Symbol.for(`parley.messaging.${name}`) as ServiceIdentifier<T>;
+const Messages = local<MessageRepository>('MessageRepository');
+const Rooms = local<RoomRepository>('RoomRepository');
+
+/** Rooms, messages and the two Kafka consumers (store, then fan-out). */
+export const messagingModule = (config: AppConfig) =>
+  new ContainerModule(({ bind }) => {
+    bind(Messages).toDynamicValue((ctx) => new KyselyMessageRepository(ctx.get(TOKENS.Database).db));
+    bind(Rooms).toDynamicValue((ctx) => new KyselyRoomRepository(ctx.get(TOKENS.Database).db));
+    bind(TOKENS.SendMessage).toDynamicValue(
+      (ctx) =>
+        new SendMessage(
+          ctx.get(TOKENS.UserRepository),
+          ctx.get(Rooms),
+          ctx.get(Messages),
+          new KyselyMessageRequestLog(ctx.get(TOKENS.Database).db),
+          ctx.get(TOKENS.IdGenerator),
+        ),
+    );
+    bind(TOKENS.ReplayMessages).toDynamicValue((ctx) => new ReplayMessages(ctx.get(Messages), ctx.get(Rooms)));
+
+    // The store consumer is bound before the fan-out consumer: started first, stopped last.
+    bind(TOKENS.NodeService).toDynamicValue(
+      (ctx) =>
+        new KafkajsStoreConsumer(
+          ctx.get(TOKENS.Kafka),
+          ctx.get(TOKENS.Topics),
+          new StoreMessages(ctx.get(Messages), ctx.get(TOKENS.KafkaProducer)),
+          ctx.get(TOKENS.Metrics),
+          ctx.get(TOKENS.Logger),
+          { topicPrefix: config.kafka.topicPrefix, sessionTimeoutMs: config.kafka.sessionTimeoutMs },
+        ),
+    );
+    bind(TOKENS.NodeService).toDynamicValue((ctx) => {
+      // The WebSocket gateway binds LocalDelivery; asked for at delivery time, so a node without one still runs.
+      const localDelivery = () => ctx.get(TOKENS.LocalDelivery, { optional: true });
+      return new KafkajsFanoutConsumer(ctx.get(TOKENS.Kafka), ctx.get(TOKENS.Topics), localDelivery, ctx.get(TOKENS.Metrics), ctx.get(TOKENS.Logger), {
+        topicPrefix: config.kafka.topicPrefix,
+        nodeId: config.nodeId,
+        sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+      });
+    });
+
+    bind(TOKENS.ApiRouter).toDynamicValue((ctx) =>
+      messagesRouter({
+        sendMessage: ctx.get(TOKENS.SendMessage),
+        getMessage: new GetMessage(ctx.get(Messages), ctx.get(Rooms)),
+        directHistory: new DirectHistory(ctx.get(Messages), ctx.get(TOKENS.UserRepository)),
+        metrics: ctx.get(TOKENS.Metrics),
+        history: config.history,
+      }),
+    );
+    bind(TOKENS.ApiRouter).toDynamicValue((ctx) => {
+      const rooms = ctx.get(Rooms);
+      return roomsRouter({
+        createRoom: new CreateRoom(rooms, ctx.get(TOKENS.IdGenerator)),
+        listRooms: new ListRooms(rooms),
+        joinRoom: new JoinRoom(rooms),
+        leaveRoom: new LeaveRoom(rooms),
+        roomMembers: new RoomMembers(rooms),
+        roomHistory: new RoomHistory(ctx.get(Messages), rooms),
+        history: config.history,
+      });
+    });
+  });

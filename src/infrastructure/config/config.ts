@@ -30,6 +30,7 @@ const schema = z
     KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be letters, digits, . _ -').default('parley'),
     KAFKA_PARTITIONS: positiveInt.default(6),
     KAFKA_REPLICATION_FACTOR: positiveInt.default(1),
+    KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
     SESSION_SECRET: list.optional(),
     SESSION_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
     SESSION_IDLE_TIMEOUT_MINUTES: positiveInt.default(120),
@@ -106,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       topicPrefix: e.KAFKA_TOPIC_PREFIX,
       partitions: e.KAFKA_PARTITIONS,
       replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+      sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
     },
     session: {
       secrets: e.SESSION_SECRET ?? [DEVELOPMENT_SECRET],

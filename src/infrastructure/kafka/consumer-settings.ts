@@ -1,0 +1,34 @@
+import type { ConsumerConfig } from 'kafkajs';
+
+/**
+ * Consumer settings chosen for chat latency rather than kafkajs's throughput defaults:
+ * - maxWaitTimeInMs 50: the broker answers a fetch after at most 50 ms even when little
+ *   arrived (the 5 s default alone would add seconds to every message). Messages that
+ *   arrive during a wait are returned at once because minBytes is 1.
+ * - sessionTimeout: a killed node's partitions move to another member after this long;
+ *   heartbeats every 1/10 of it keep a live member well inside the window.
+ * - maxBytesPerPartition 1 MiB: a catch-up batch stays one bounded Postgres transaction.
+ */
+export function consumerSettings(groupId: string, options: { sessionTimeoutMs: number }): ConsumerConfig {
+  return {
+    groupId,
+    maxWaitTimeInMs: 50,
+    minBytes: 1,
+    maxBytesPerPartition: 1024 * 1024,
+    sessionTimeout: options.sessionTimeoutMs,
+    heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 10)),
+    rebalanceTimeout: Math.max(options.sessionTimeoutMs, 10_000),
+    allowAutoTopicCreation: false,
+    retry: { initialRetryTime: 100, retries: 10, maxRetryTime: 5_000 },
+  };
+}
+
+/** Resolves when the consumer has joined its group (kafkajs emits this on every join). */
+export function joined(consumer: { on(event: string, listener: () => void): () => void; events: { GROUP_JOIN: string } }) {
+  return new Promise<void>((resolve) => {
+    const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
+      remove();
+      resolve();
+    });
+  });
+}

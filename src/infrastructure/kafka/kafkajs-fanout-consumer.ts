@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { ChatEvent } from '../../application/ports/event-publisher';
+import type { LocalDelivery } from '../../application/ports/local-delivery';
+import type { Logger } from '../logging/logger';
+import type { Metrics } from '../metrics/metrics';
+import { consumerSettings } from './consumer-settings';
+import { decodeEvent } from './event-codec';
+import type { TopicNames } from './topics';
+
+export interface FanoutConsumerOptions {
+  topicPrefix: string;
+  nodeId: string;
+  sessionTimeoutMs: number;
+}
+
+/**
+ * Every node reads every stored message and session change with a group of its own (one
+ * per process run), and hands them to its own sockets. It touches no database: the
+ * `message.stored` event names its recipients.
+ */
+export class KafkajsFanoutConsumer {
+  readonly name = 'fanout consumer';
+  private readonly consumer: Consumer;
+  private readonly groupId: string;
+  private running = false;
+  private hasJoined = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topics: TopicNames,
+    /** Asked at delivery time: the WebSocket gateway may bind it after this consumer is built, or not at all. */
+    private readonly localDelivery: () => LocalDelivery | undefined,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+    options: FanoutConsumerOptions,
+  ) {
+    this.groupId = `${options.topicPrefix}.fanout.${options.nodeId}.${randomBytes(4).toString('hex')}`;
+    this.consumer = kafka.consumer(consumerSettings(this.groupId, options));
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.hasJoined = true));
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.hasJoined = false;
+      this.logger.error({ err: payload.error, restart: payload.restart }, 'fanout consumer crashed');
+    });
+  }
+
+  async start(): Promise<void> {
+    const topics = [this.topics.stored, this.topics.control];
+    // Where the topics end now: everything after this point must reach this node, even what
+    // is stored between now and the moment the new group resolves its "latest" offsets.
+    const ends = await this.endOffsets(topics);
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: false });
+    await this.consumer.run({ eachBatch: (payload) => this.handleBatch(payload) });
+    for (const end of ends) this.consumer.seek(end);
+    this.running = true;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.consumer.disconnect();
+    // The group is this run's alone: remove it rather than leave it for the broker to expire.
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      await admin.deleteGroups([this.groupId]);
+    } catch (error) {
+      this.logger.warn({ err: error, group: this.groupId }, 'could not delete the fan-out consumer group');
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  isReady(): boolean {
+    return this.running && this.hasJoined;
+  }
+
+  private async endOffsets(topics: string[]) {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const perTopic = await Promise.all(topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
+      return perTopic.flatMap(({ topic, offsets }) => offsets.map(({ partition, high }) => ({ topic, partition, offset: high })));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
+    for (const record of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      const event = decodeEvent(record.value);
+      if (event) this.dispatch(event);
+      resolveOffset(record.offset);
+    }
+    this.metrics.consumerLag.set(
+      { group: 'fanout', topic: batch.topic, partition: String(batch.partition) },
+      Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(batch.lastOffset()) - 1n)),
+    );
+    await heartbeat();
+  }
+
+  private dispatch(event: ChatEvent) {
+    const delivery = this.localDelivery();
+    if (!delivery) return;
+    try {
+      switch (event.type) {
+        case 'message.stored':
+          return delivery.deliver(event.message, event.recipients);
+        case 'session.revoked':
+          return delivery.closeSession(event.sessionKey);
+        case 'user.deactivated':
+          return delivery.closeUser(event.userId);
+      }
+    } catch (error) {
+      // One bad socket must not stop delivery to every other one.
+      this.logger.error({ err: error, type: event.type }, 'local delivery failed');
+    }
+  }
+}

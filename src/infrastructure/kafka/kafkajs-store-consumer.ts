@@ -1,0 +1,97 @@
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { StoreMessages } from '../../application/use-cases/store-messages';
+import type { Message } from '../../domain/message';
+import type { Logger } from '../logging/logger';
+import type { Metrics } from '../metrics/metrics';
+import { consumerSettings, joined } from './consumer-settings';
+import { decodeEvent } from './event-codec';
+import type { TopicNames } from './topics';
+
+export interface StoreConsumerOptions {
+  topicPrefix: string;
+  sessionTimeoutMs: number;
+}
+
+/**
+ * Reads accepted messages with a group shared by every node and stores them. Offsets are
+ * committed only after the batch is in Postgres and its `message.stored` events are
+ * acknowledged, so a crash at any point re-reads the batch: the store skips what it already
+ * has, and the announcements go out again (fan-out is at-least-once, deduplicated by seq).
+ */
+export class KafkajsStoreConsumer {
+  readonly name = 'store consumer';
+  private readonly consumer: Consumer;
+  private readonly groupId: string;
+  private running = false;
+  private hasJoined = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly topics: TopicNames,
+    private readonly storeMessages: StoreMessages,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+    options: StoreConsumerOptions,
+  ) {
+    this.groupId = `${options.topicPrefix}.store`;
+    this.consumer = kafka.consumer(consumerSettings(this.groupId, options));
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.hasJoined = true));
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.hasJoined = false;
+      this.logger.error({ err: payload.error, restart: payload.restart }, 'store consumer crashed');
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    // A durable group: the first node ever started must store what was accepted before it.
+    await this.consumer.subscribe({ topics: [this.topics.accepted], fromBeginning: true });
+    const groupJoined = joined(this.consumer);
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      // Partitions hold disjoint conversations, so their transactions never wait on each other.
+      partitionsConsumedConcurrently: 3,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+    this.running = true;
+    await groupJoined;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.consumer.disconnect();
+  }
+
+  isReady(): boolean {
+    return this.running && this.hasJoined;
+  }
+
+  private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) {
+    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    const accepted: Message[] = [];
+    for (const record of batch.messages) {
+      const event = decodeEvent(record.value);
+      if (event?.type === 'message.accepted') accepted.push(event.message);
+      else this.logger.warn({ topic: batch.topic, partition: batch.partition, offset: record.offset }, 'skipping an unreadable record');
+    }
+    const deliveries = await this.storeMessages.execute(accepted);
+    this.observe(accepted.length, deliveries.map((delivery) => delivery.message.createdAt));
+    const last = batch.lastOffset();
+    resolveOffset(last);
+    await commitOffsetsIfNecessary({
+      topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(BigInt(last) + 1n) }] }],
+    });
+    this.metrics.consumerLag.set(
+      { group: this.groupId, topic: batch.topic, partition: String(batch.partition) },
+      Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n)),
+    );
+    await heartbeat();
+  }
+
+  private observe(count: number, acceptedAt: Date[]) {
+    const now = Date.now();
+    this.metrics.messagesStored.inc(count);
+    for (const createdAt of acceptedAt) this.metrics.acceptToStore.observe((now - createdAt.getTime()) / 1000);
+  }
+}

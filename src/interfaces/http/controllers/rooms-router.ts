@@ -1,0 +1,62 @@
+import { Router } from 'express';
+import type { CreateRoom } from '../../../application/use-cases/create-room';
+import type { JoinRoom } from '../../../application/use-cases/join-room';
+import type { LeaveRoom } from '../../../application/use-cases/leave-room';
+import type { ListRooms } from '../../../application/use-cases/list-rooms';
+import type { RoomHistory } from '../../../application/use-cases/room-history';
+import type { RoomMembers } from '../../../application/use-cases/room-members';
+import { requireUser } from '../middleware/require-user';
+import { CreateRoomBody, historyQuery, presentMessage, presentRoom, roomListQuery, RoomNameParams } from '../openapi/messaging-schemas';
+import { parseInput } from '../validation';
+import { signedIn } from './messages-router';
+
+export interface RoomsRouterDeps {
+  createRoom: CreateRoom;
+  listRooms: ListRooms;
+  joinRoom: JoinRoom;
+  leaveRoom: LeaveRoom;
+  roomMembers: RoomMembers;
+  roomHistory: RoomHistory;
+  history: { pageSize: number; maxPageSize: number };
+}
+
+export function roomsRouter(deps: RoomsRouterDeps): Router {
+  const router = Router();
+  const pageQuery = historyQuery(deps.history.pageSize, deps.history.maxPageSize);
+  const listQuery = roomListQuery(deps.history.pageSize, deps.history.maxPageSize);
+
+  router.post('/rooms', requireUser, async (req, res) => {
+    const { name } = parseInput(CreateRoomBody, req.body);
+    const room = await deps.createRoom.execute({ userId: signedIn(req).id, name });
+    res.status(201).json({ room: presentRoom(room) });
+  });
+
+  router.get('/rooms', requireUser, async (req, res) => {
+    const page = await deps.listRooms.execute(parseInput(listQuery, req.query));
+    res.json({ items: page.items.map(presentRoom), nextCursor: page.nextCursor });
+  });
+
+  router.post('/rooms/:name/join', requireUser, async (req, res) => {
+    const { name } = parseInput(RoomNameParams, req.params);
+    res.json({ room: presentRoom(await deps.joinRoom.execute({ userId: signedIn(req).id, name })) });
+  });
+
+  router.post('/rooms/:name/leave', requireUser, async (req, res) => {
+    const { name } = parseInput(RoomNameParams, req.params);
+    res.json({ room: presentRoom(await deps.leaveRoom.execute({ userId: signedIn(req).id, name })) });
+  });
+
+  router.get('/rooms/:name/members', requireUser, async (req, res) => {
+    const { name } = parseInput(RoomNameParams, req.params);
+    const { limit, cursor } = parseInput(listQuery, req.query);
+    res.json(await deps.roomMembers.execute({ userId: signedIn(req).id, name, limit, cursor }));
+  });
+
+  router.get('/rooms/:name/messages', requireUser, async (req, res) => {
+    const { name } = parseInput(RoomNameParams, req.params);
+    const page = await deps.roomHistory.execute({ userId: signedIn(req).id, name, ...parseInput(pageQuery, req.query) });
+    res.json({ items: page.items.map(presentMessage), nextCursor: page.nextCursor });
+  });
+
+  return router;
+}
