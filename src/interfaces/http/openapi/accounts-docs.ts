@@ -11,6 +11,7 @@ export const accountsDocs: DocsRegistrar = (registry) => {
   registry.registerPath({
     method: 'post',
     path: '/api/auth/register',
+    operationId: 'register',
     tags: ['auth'],
     summary: 'Open an account and get a logged-in session',
     request: { body: { required: true, ...json(RegisterBody) } },
@@ -22,6 +23,7 @@ export const accountsDocs: DocsRegistrar = (registry) => {
   registry.registerPath({
     method: 'post',
     path: '/api/auth/login',
+    operationId: 'logIn',
     tags: ['auth'],
     summary: 'Log in with a username (or email) and password',
     description: 'Starts a new session (the id is regenerated). Failed logins are throttled per account and per address.',
@@ -34,6 +36,7 @@ export const accountsDocs: DocsRegistrar = (registry) => {
   registry.registerPath({
     method: 'post',
     path: '/api/auth/logout',
+    operationId: 'logOut',
     tags: ['auth'],
     summary: 'End this session (and close its WebSockets on every node)',
     security: signedIn,
@@ -42,6 +45,7 @@ export const accountsDocs: DocsRegistrar = (registry) => {
   registry.registerPath({
     method: 'get',
     path: '/api/auth/me',
+    operationId: 'getMe',
     tags: ['auth'],
     summary: 'The signed-in user',
     security: signedIn,
@@ -50,6 +54,7 @@ export const accountsDocs: DocsRegistrar = (registry) => {
   registry.registerPath({
     method: 'get',
     path: '/api/users',
+    operationId: 'listUsers',
     tags: ['users'],
     summary: 'The user directory: prefix search on usernames, paginated',
     security: signedIn,
@@ -59,6 +64,7 @@ export const accountsDocs: DocsRegistrar = (registry) => {
   registry.registerPath({
     method: 'get',
     path: '/api/users/{id}',
+    operationId: 'getUser',
     tags: ['users'],
     summary: "A user's public profile (the email only for yourself)",
     security: signedIn,
@@ -71,6 +77,7 @@ export const accountsDocs: DocsRegistrar = (registry) => {
   registry.registerPath({
     method: 'post',
     path: '/api/admin/users/{id}/deactivate',
+    operationId: 'deactivateUser',
     tags: ['admin'],
     summary: 'Deactivate an account: no more logins, every session and socket ended (admins only)',
     security: signedIn,
