@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { RunningNode } from '../../../src/composition/node';
+import { TOKENS } from '../../../src/composition/tokens';
+import { decodeEvent } from '../../../src/infrastructure/kafka/event-codec';
+import type { ChatEvent } from '../../../src/application/ports/event-publisher';
+import { ApiClient } from '../../support/api-client';
+import type { TestEnvironment } from '../../support/test-node';
+
+export const clientOn = (node: { httpPort: number }) => new ApiClient(`http://127.0.0.1:${node.httpPort}`);
+
+/** A fresh account registered through the real API; the returned client is logged in as it. */
+export async function signedUpUser(node: { httpPort: number }, prefix = 'u') {
+  const client = clientOn(node);
+  const username = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const res = await client.post('/api/auth/register', { username, email: `${username}@example.com`, password: 'correct horse battery' });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { client, id: res.body.user.id as string, username };
+}
+
+export const uniqueRoom = (prefix = 'room') => `${prefix}_${randomBytes(4).toString('hex')}`;
+
+export async function query<T extends pg.QueryResultRow>(environment: TestEnvironment, text: string, values: unknown[] = []) {
+  const client = new pg.Client({ connectionString: environment.databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+export interface MessageRow {
+  id: string;
+  seq: string;
+  body: string;
+  client_message_id: string | null;
+}
+
+/** The rows of a conversation in seq order. */
+export const rowsOf = (environment: TestEnvironment, conversationId: string) =>
+  query<MessageRow>(environment, 'select id, seq, body, client_message_id from messages where conversation_id = $1 order by seq', [conversationId]);
+
+/** Polls until `check` holds, or fails with the last value it saw. */
+export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (check(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Every record on a topic up to its current end, decoded. */
+export async function topicEvents(node: RunningNode, topic: 'accepted' | 'stored'): Promise<ChatEvent[]> {
+  const kafka = node.container.get(TOKENS.Kafka);
+  const name = node.container.get(TOKENS.Topics)[topic];
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(name);
+  await admin.disconnect();
+  const remaining = new Map(ends.filter((end) => Number(end.high) > Number(end.low)).map((end) => [end.partition, Number(end.high)]));
+  const events: ChatEvent[] = [];
+  if (remaining.size === 0) return events;
+  const consumer = kafka.consumer({ groupId: `test-count-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 50 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: name, fromBeginning: true });
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const event = decodeEvent(message.value);
+        if (event) events.push(event);
+        if (Number(message.offset) + 1 >= (remaining.get(partition) ?? 0)) remaining.delete(partition);
+        if (remaining.size === 0) resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  return events;
+}
+
+/** Seqs 1..n without gaps or repeats. */
+export const gapFree = (rows: { seq: string | number }[]) => rows.map((row) => Number(row.seq)).every((seq, index) => seq === index + 1);
