@@ -12,6 +12,8 @@ export interface MessagePage {
 export interface StoredDelivery {
   message: StoredMessage;
   recipients: string[];
+  /** False when an earlier attempt had already stored it (the batch was read again). */
+  fresh: boolean;
 }
 
 /** Where stored messages live, each with its gap-free seq in its conversation. */

@@ -44,7 +44,7 @@ export async function storeMessageBatch(trx: Trx, messages: readonly Message[]):
     const message = byId.get(id);
     if (!message || seen.has(id)) continue;
     seen.add(id);
-    deliveries.push({ message, recipients: recipientsOf(message, rooms) });
+    deliveries.push({ message, recipients: recipientsOf(message, rooms), fresh: !stored.has(id) });
   }
   return deliveries;
 }

@@ -76,7 +76,7 @@ export class KafkajsStoreConsumer {
       else this.logger.warn({ topic: batch.topic, partition: batch.partition, offset: record.offset }, 'skipping an unreadable record');
     }
     const deliveries = await this.storeMessages.execute(accepted);
-    this.observe(accepted.length, deliveries.map((delivery) => delivery.message.createdAt));
+    this.observe(deliveries.filter((delivery) => delivery.fresh).map((delivery) => delivery.message.createdAt));
     const last = batch.lastOffset();
     resolveOffset(last);
     await commitOffsetsIfNecessary({
@@ -89,9 +89,9 @@ export class KafkajsStoreConsumer {
     await heartbeat();
   }
 
-  private observe(count: number, acceptedAt: Date[]) {
+  private observe(acceptedAt: Date[]) {
     const now = Date.now();
-    this.metrics.messagesStored.inc(count);
+    this.metrics.messagesStored.inc(acceptedAt.length);
     for (const createdAt of acceptedAt) this.metrics.acceptToStore.observe((now - createdAt.getTime()) / 1000);
   }
 }
