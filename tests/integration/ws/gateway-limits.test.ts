@@ -1,0 +1,77 @@
+import type { RunningNode } from '../../../src/composition/node';
+import { TOKENS } from '../../../src/composition/tokens';
+import { createAdminCommand } from '../../../src/interfaces/cli/create-admin-command';
+import { ApiClient } from '../../support/api-client';
+import { createTestEnvironment, startTestNode, testConfig, type TestEnvironment } from '../../support/test-node';
+import type { WsClient } from '../../support/ws-client';
+import { openSocket, signUp } from './ws-support';
+
+describe('the WebSocket gateway: slow readers, idle sockets and account changes', () => {
+  let node: RunningNode;
+  let environment: TestEnvironment;
+
+  beforeAll(async () => {
+    environment = await createTestEnvironment();
+    node = await startTestNode(environment, { WS_MAX_BACKPRESSURE_BYTES: '65536', WS_IDLE_TIMEOUT_SECONDS: '8' });
+  });
+  afterAll(() => node.stop());
+
+  const openGauge = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${node.httpPort}/metrics`)).text();
+    return Number(/^parley_websockets_open (\d+)$/m.exec(text)?.[1]);
+  };
+
+  async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number) {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  function stopReading(client: WsClient) {
+    (client.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+  }
+
+  it('when a reader stops reading, then the server closes its socket once the backpressure limit is reached instead of skipping messages', async () => {
+    const reader = await signUp(node, 'slow');
+    const client = await openSocket(node, reader);
+    await waitUntil(async () => (await openGauge()) === 1, 2_000);
+    stopReading(client);
+    const delivery = node.container.get(TOKENS.LocalDelivery);
+    const body = 'x'.repeat(100_000);
+    const base = { conversationId: 'room:firehose', sender: reader.user, to: { room: 'firehose' }, createdAt: new Date() };
+    for (let seq = 1; seq <= 400 && (await openGauge()) === 1; seq += 1) {
+      delivery.deliver({ ...base, id: `m${seq}`, seq, body }, [reader.user.id]);
+      if (seq % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await waitUntil(async () => (await openGauge()) === 0, 5_000);
+    client.socket.terminate();
+  });
+
+  it('when a socket stays idle, then the server pings it within the idle timeout', async () => {
+    const idle = await signUp(node, 'idle');
+    const client = await openSocket(node, idle);
+    const pinged = new Promise<void>((resolve) => client.socket.once('ping', () => resolve()));
+    await expect(Promise.race([pinged.then(() => 'ping'), new Promise((resolve) => setTimeout(resolve, 12_000, 'none').unref())])).resolves.toBe('ping');
+    expect(client.closed).toBeNull();
+    await client.close();
+  }, 20_000);
+
+  it('when an admin deactivates a user, then every socket of that user closes with 4001 within a second and others stay', async () => {
+    const adminName = `wsadmin_${Date.now()}`;
+    process.env.PARLEY_ADMIN_PASSWORD = 'admin password from env';
+    expect(await createAdminCommand.run(testConfig(environment), ['--username', adminName, '--email', `${adminName}@example.com`])).toBe(0);
+    const admin = new ApiClient(`http://127.0.0.1:${node.httpPort}`);
+    expect((await admin.post('/api/auth/login', { username: adminName, password: process.env.PARLEY_ADMIN_PASSWORD })).status).toBe(200);
+    const [gone, stays] = await Promise.all([signUp(node, 'gone'), signUp(node, 'stays')]);
+    const goneSockets = [await openSocket(node, gone), await openSocket(node, gone)];
+    const staysSocket = await openSocket(node, stays);
+    const started = Date.now();
+    expect((await admin.post(`/api/admin/users/${gone.user.id}/deactivate`)).status).toBeLessThan(300);
+    for (const socket of goneSockets) expect((await socket.waitForClose(1_000)).code).toBe(4001);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(staysSocket.closed).toBeNull();
+    await staysSocket.close();
+  });
+});
