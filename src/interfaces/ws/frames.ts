@@ -2,13 +2,13 @@ import { z } from 'zod';
 import type { ErrorCode } from '../../domain/errors';
 import type { StoredMessage, Message } from '../../domain/message';
 import type { PublicUser } from '../../domain/user';
+import { Recipient } from '../http/openapi/messaging-schemas';
 
-/** What a client may send. Unknown keys are ignored; the use cases check bodies and ids further. */
-const recipient = z.union([z.object({ userId: z.string().min(1).max(64) }), z.object({ room: z.string().min(1).max(64) })]);
+/** What a client may send: the recipient as over HTTP; the use cases check bodies and ids further. */
 
 const sendFrame = z.object({
   type: z.literal('send'),
-  to: recipient,
+  to: Recipient,
   body: z.string(),
   clientMessageId: z.string().min(1).max(128),
 });

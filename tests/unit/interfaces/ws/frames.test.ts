@@ -23,6 +23,8 @@ describe('parseClientFrame', () => {
     ['{"type":"send","to":{"userId":"u"},"body":"x"}', 'validation_failed'],
     ['{"type":"send","to":{},"body":"x","clientMessageId":"c"}', 'validation_failed'],
     ['{"type":"send","to":{"userId":"u"},"body":7,"clientMessageId":"c"}', 'validation_failed'],
+    ['{"type":"send","to":{"userId":"not-a-uuid"},"body":"x","clientMessageId":"c"}', 'validation_failed'],
+    ['{"type":"send","to":{"userId":"0190d8d6-0000-7000-8000-000000000000","room":"r"},"body":"x","clientMessageId":"c"}', 'validation_failed'],
     ['{"type":"resume","since":{"c":1.5}}', 'validation_failed'],
     ['{"type":"resume","since":[]}', 'validation_failed'],
   ])('when the frame is %s, then it is refused with %s', (text, code) => {
@@ -30,7 +32,7 @@ describe('parseClientFrame', () => {
   });
 
   it('when a send is invalid, then the error names the fields and keeps the clientMessageId', () => {
-    const parsed = parseClientFrame('{"type":"send","to":{"userId":"u"},"clientMessageId":"c9"}');
+    const parsed = parseClientFrame('{"type":"send","to":{"userId":"0190d8d6-0000-7000-8000-000000000000"},"clientMessageId":"c9"}');
     expect(parsed).toMatchObject({ ok: false, clientMessageId: 'c9', details: { fields: [{ field: 'body', message: expect.any(String) }] } });
   });
 });
