@@ -4,21 +4,18 @@ import type { GatewaySocket } from './socket-state';
 export class ConnectionRegistry {
   private readonly byUser = new Map<string, Set<GatewaySocket>>();
   private readonly bySession = new Map<string, Set<GatewaySocket>>();
-  private count = 0;
 
   add(socket: GatewaySocket): void {
     const { user, sessionKey } = socket.getUserData();
     addTo(this.byUser, user.id, socket);
     addTo(this.bySession, sessionKey, socket);
-    this.count += 1;
   }
 
-  /** Returns whether that was the user's last socket on this node. */
-  remove(socket: GatewaySocket): boolean {
+  /** Returns whether that was the user's last socket on this node, or null when the socket was never added. */
+  remove(socket: GatewaySocket): boolean | null {
     const { user, sessionKey } = socket.getUserData();
-    const removed = removeFrom(this.byUser, user.id, socket);
+    if (!removeFrom(this.byUser, user.id, socket)) return null;
     removeFrom(this.bySession, sessionKey, socket);
-    if (removed) this.count -= 1;
     return !this.byUser.has(user.id);
   }
 
@@ -32,10 +29,6 @@ export class ConnectionRegistry {
 
   all(): GatewaySocket[] {
     return [...this.byUser.values()].flatMap((sockets) => [...sockets]);
-  }
-
-  get size(): number {
-    return this.count;
   }
 }
 

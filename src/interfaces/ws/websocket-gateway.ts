@@ -37,6 +37,7 @@ export class UwsWebSocketGateway implements LocalDelivery {
   private readonly registry = new ConnectionRegistry();
   private listenSocket: us_listen_socket | null = null;
   private boundPort: number | null = null;
+  private stopping = false;
 
   constructor(private readonly deps: WebSocketGatewayDependencies) {}
 
@@ -59,6 +60,7 @@ export class UwsWebSocketGateway implements LocalDelivery {
 
   /** Stops accepting, then closes every socket with 1001 so clients reconnect to another node. */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.listenSocket) requireNativeUws().us_listen_socket_close(this.listenSocket);
     this.listenSocket = null;
     const pending = this.registry.all().map((socket) => {
@@ -105,14 +107,17 @@ export class UwsWebSocketGateway implements LocalDelivery {
       upgrade: upgradeHandler({ allowedOrigins: config.allowedOrigins, authenticator, logger }),
       frames,
       onOpen: (socket) => {
+        // An upgrade whose authentication finished after stop() began must not keep the node alive.
+        if (this.stopping) return socket.end(CLOSE.goingAway, 'server shutting down');
         this.registry.add(socket);
         this.deps.metrics.openWebSockets.inc();
         const { user } = socket.getUserData();
         this.write(socket, { type: 'hello', user, node: this.deps.nodeId });
       },
       onClose: (socket) => {
-        this.deps.metrics.openWebSockets.dec();
-        return this.registry.remove(socket);
+        const wasLast = this.registry.remove(socket);
+        if (wasLast !== null) this.deps.metrics.openWebSockets.dec();
+        return wasLast === true;
       },
     });
   }
