@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RunningNode } from '../../src/composition/node';
 import { directConversationId, roomConversationId } from '../../src/domain/conversation';
+import { ApiClient } from '../support/api-client';
 import { createTestEnvironment, startTestNode, type TestEnvironment } from '../support/test-node';
 import type { Frame, WsClient } from '../support/ws-client';
 import { openSocket, signUp, type SignedIn } from '../integration/ws/ws-support';
@@ -148,6 +149,16 @@ describe('two nodes: messages over HTTP and WebSocket', () => {
     const received = bobOnA.messages(conversationId);
     expect(received.map((m) => m.body)).toEqual(['gap 1', 'gap 2', 'gap 3', 'gap 4', 'after']);
     expect(received.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5].map((i) => seen.message.seq + i));
+  });
+
+  it('when a user logs out through node A, then that session\'s sockets on both nodes close with 4001 within a second', async () => {
+    const bob = await signUp(nodeB, 'bob');
+    const [onA, onB] = [await open(nodeA, bob), await open(nodeB, bob)];
+    const started = Date.now();
+    const logout = await new ApiClient(`http://127.0.0.1:${nodeA.httpPort}`).post('/api/auth/logout', undefined, { cookie: bob.api.cookieHeader() });
+    expect(logout.status).toBe(204);
+    for (const socket of [onA, onB]) expect((await socket.waitForClose(1_000)).code).toBe(4001);
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it('when a node stops, then its sockets close with 1001 (going away) and the user carries on from another node', async () => {

@@ -1,4 +1,4 @@
-import type { TemplatedApp, us_listen_socket, WebSocketBehavior } from 'uWebSockets.js';
+import type { TemplatedApp, us_listen_socket, us_socket, WebSocketBehavior } from 'uWebSockets.js';
 import type { EventPublisher } from '../../application/ports/event-publisher';
 import type { LocalDelivery } from '../../application/ports/local-delivery';
 import type { SessionAuthenticator } from '../../application/ports/session-authenticator';
@@ -54,7 +54,8 @@ export class UwsWebSocketGateway implements LocalDelivery {
       res.writeStatus('404 Not Found').end('WebSocket endpoint is /ws', true);
     });
     this.listenSocket = await listen(app, this.deps.config.host, this.deps.config.port);
-    this.boundPort = uws.us_socket_local_port(this.listenSocket as never);
+    // The listen socket is a uSockets socket, which is what us_socket_local_port reads.
+    this.boundPort = uws.us_socket_local_port(this.listenSocket as unknown as us_socket);
     this.deps.logger.info({ wsPort: this.boundPort }, 'websocket gateway listening');
   }
 
