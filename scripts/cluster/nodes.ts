@@ -34,17 +34,29 @@ export async function waitUntilReady(url: string, exited: Promise<unknown>, what
   const { timeoutMs = 120_000, expectedNode } = options;
   let gone = false;
   void exited.then(() => (gone = true));
+  let last = 'no answer';
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (gone) throw new Error(`${what} exited before it was ready`);
-    const ok = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
-      async (res) => res.ok && (expectedNode === undefined || ((await res.json()) as { node?: string }).node === expectedNode),
-      () => false,
+    const answer = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
+      async (res) => ({ ok: res.ok, body: await res.text(), status: res.status }),
+      () => null,
     );
-    if (ok) return;
+    if (answer) last = `${answer.status} ${answer.body}`;
+    const ready = answer?.ok && (expectedNode === undefined || nodeOf(answer.body) === expectedNode);
+    if (ready) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`${what} not ready after ${timeoutMs / 1000} s (${url})`);
+  // The last answer says which dependency holds the node back (its readiness checks).
+  throw new Error(`${what} not ready after ${timeoutMs / 1000} s (${url}: ${last.slice(0, 300)})`);
+}
+
+function nodeOf(readinessBody: string): string | undefined {
+  try {
+    return (JSON.parse(readinessBody) as { node?: string }).node;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether nothing listens on `port` yet (checked on all interfaces, as nginx and the nodes bind). */

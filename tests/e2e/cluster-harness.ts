@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
 import { testServices } from '../support/services';
 import type { TestEnvironment } from '../support/test-node';
+import { WsClient } from '../support/ws-client';
 
 /** The local cluster (`npm run cluster`) as a child process of the test, and WebSockets through its nginx. */
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -66,9 +66,15 @@ export async function startCluster(environment: TestEnvironment, nodes: number):
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Everything the cluster prints, also kept in a file for a failure's post-mortem.
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const log = createWriteStream(path.join(directory, 'cluster.log'));
+  const record = (chunk: Buffer) => {
+    output += chunk.toString();
+    log.write(chunk);
+  };
+  child.stdout!.on('data', record);
+  child.stderr!.on('data', record);
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
 
   const deadline = Date.now() + 120_000;
@@ -90,55 +96,14 @@ export async function startCluster(environment: TestEnvironment, nodes: number):
   };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Frame = { type: string; [key: string]: any };
+/** A WebSocket through nginx, with the node its hello frame named. */
+export interface ClusterSocket {
+  client: WsClient;
+  node: string;
+}
 
-/** A WebSocket through nginx that records every frame it receives. */
-export class TestSocket {
-  readonly frames: Frame[] = [];
-  readonly closed: Promise<number>;
-  node = '';
-
-  private constructor(private readonly socket: WebSocket) {
-    socket.on('message', (data) => this.frames.push(JSON.parse(data.toString()) as Frame));
-    this.closed = new Promise((resolve) => socket.once('close', (code) => resolve(code)));
-  }
-
-  /** Opens as the user of `cookie` and waits for the hello frame, which names the node. */
-  static async open(url: string, cookie: string): Promise<TestSocket> {
-    const socket = new WebSocket(url, { headers: { cookie } });
-    const client = new TestSocket(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
-      socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
-    });
-    const hello = await client.next((frame) => frame.type === 'hello');
-    client.node = String(hello.node);
-    return client;
-  }
-
-  send(frame: Frame): void {
-    this.socket.send(JSON.stringify(frame));
-  }
-
-  /** The first frame (already received or still to come) that matches. */
-  async next(matches: (frame: Frame) => boolean, timeoutMs = 15_000): Promise<Frame> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.frames.find(matches);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames).slice(-1500)}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-
-  /** Ids of the pushed messages, in arrival order. */
-  messageIds(): string[] {
-    return this.frames.filter((frame) => frame.type === 'message').map((frame) => String(frame.message.id));
-  }
-
-  close(): void {
-    this.socket.close();
-  }
+export async function connectThroughNginx(url: string, cookie: string): Promise<ClusterSocket> {
+  const client = await WsClient.connect(url, { cookie });
+  const hello = await client.waitFor((frame) => frame.type === 'hello', 10_000);
+  return { client, node: String(hello.node) };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApiClient } from '../support/api-client';
 import { createTestEnvironment } from '../support/test-node';
-import { startCluster, TestSocket, type RunningCluster } from './cluster-harness';
+import { connectThroughNginx, startCluster, type ClusterSocket, type RunningCluster } from './cluster-harness';
 
 /**
  * The local cluster end to end: `npm run cluster`'s script with two nodes behind Debian's nginx,
@@ -13,14 +13,14 @@ const SETTLE_MS = 1_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let cluster: RunningCluster;
-const sockets: TestSocket[] = [];
+const sockets: ClusterSocket[] = [];
 
 beforeAll(async () => {
   cluster = await startCluster(await createTestEnvironment(), 2);
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.close();
+  await Promise.all(sockets.map((socket) => socket.client.close()));
   if (cluster && cluster.process.exitCode === null) {
     cluster.process.kill('SIGTERM');
     await cluster.exited;
@@ -36,17 +36,17 @@ async function register(name: string) {
   return { client, id: String(res.body.user.id), username };
 }
 
-async function connect(user: { client: ApiClient }): Promise<TestSocket> {
-  const socket = await TestSocket.open(cluster.wsUrl, user.client.cookieHeader());
+async function connect(user: { client: ApiClient }): Promise<ClusterSocket> {
+  const socket = await connectThroughNginx(cluster.wsUrl, user.client.cookieHeader());
   sockets.push(socket);
   return socket;
 }
 
 /** Waits until `messageId` reached each socket, then a little longer, and counts its copies. */
-async function copiesOf(messageId: string, on: TestSocket[]): Promise<number[]> {
-  await Promise.all(on.map((socket) => socket.next((frame) => frame.type === 'message' && frame.message.id === messageId)));
+async function copiesOf(messageId: string, on: ClusterSocket[]): Promise<number[]> {
+  await Promise.all(on.map((socket) => socket.client.waitFor((frame) => frame.type === 'message' && frame.message.id === messageId, 15_000)));
   await sleep(SETTLE_MS);
-  return on.map((socket) => socket.messageIds().filter((id) => id === messageId).length);
+  return on.map((socket) => idsOn(socket).filter((id) => id === messageId).length);
 }
 
 it('when a user logs in through nginx, then HTTP requests succeed on whichever node serves them', async () => {
@@ -71,7 +71,7 @@ it('when sockets connect through nginx, then they land on both nodes and every d
   const direct = await alice.client.post('/api/messages', { to: { userId: bob.id }, body: 'hello Bob, across nodes' });
   expect(direct.status).toBe(202);
   expect(await copiesOf(direct.body.message.id, [...aliceSockets, ...bobSockets])).toEqual([...aliceSockets, ...bobSockets].map(() => 1));
-  expect(carolSockets[0]!.messageIds()).not.toContain(direct.body.message.id);
+  expect(idsOn(carolSockets[0]!)).not.toContain(direct.body.message.id);
 
   const reply = await bob.client.post('/api/messages', { to: { userId: alice.id }, body: 'hi Alice' });
   expect(reply.status).toBe(202);
@@ -91,13 +91,13 @@ it('when a node stops, then its clients reconnect through nginx to the other nod
   const daveSocket = await connect(dave);
   const first = await erin.client.post('/api/messages', { to: { userId: dave.id }, body: 'before the node stops' });
   expect(first.status).toBe(202);
-  await daveSocket.next((frame) => frame.type === 'message' && frame.message.id === first.body.message.id);
+  await daveSocket.client.waitFor((frame) => frame.type === 'message' && frame.message.id === first.body.message.id, 15_000);
   const conversationId = String(first.body.message.conversationId);
-  const lastSeq = Math.max(...daveSocket.frames.filter((frame) => frame.type === 'message').map((frame) => Number(frame.message.seq)));
+  const lastSeq = Math.max(...daveSocket.client.messages(conversationId).map((message) => Number(message.seq)));
 
   const doomed = cluster.state().nodes.find((node) => node.id === daveSocket.node)!;
   process.kill(doomed.pid!, 'SIGTERM');
-  await daveSocket.closed;
+  await daveSocket.client.waitForClose(20_000);
   await waitUntil(() => cluster.state().nodes.find((node) => node.id === doomed.id)!.pid === null);
 
   const missed: string[] = [];
@@ -114,15 +114,15 @@ it('when a node stops, then its clients reconnect through nginx to the other nod
   });
   const again = await connect(dave);
   expect(again.node).not.toBe(doomed.id);
-  again.send({ type: 'resume', since: { [conversationId]: lastSeq } });
-  await again.next((frame) => frame.type === 'resumed');
-  const replayed = again.frames.filter((frame) => frame.type === 'message' && frame.message.conversationId === conversationId);
-  expect(replayed.map((frame) => frame.message.id)).toEqual(missed);
-  expect(replayed.map((frame) => frame.message.seq)).toEqual([lastSeq + 1, lastSeq + 2]);
+  again.client.send({ type: 'resume', since: { [conversationId]: lastSeq } });
+  await again.client.waitFor((frame) => frame.type === 'resumed', 15_000);
+  const replayed = again.client.messages(conversationId);
+  expect(replayed.map((message) => message.id)).toEqual(missed);
+  expect(replayed.map((message) => message.seq)).toEqual([lastSeq + 1, lastSeq + 2]);
 
   const live = await erin.client.post('/api/messages', { to: { userId: dave.id }, body: 'after the resume' });
   expect(await copiesOf(live.body.message.id, [again])).toEqual([1]);
-  expect(again.messageIds().filter((id) => missed.includes(id))).toEqual(missed);
+  expect(idsOn(again).filter((id) => missed.includes(id))).toEqual(missed);
 });
 
 it('when the cluster gets SIGTERM, then it stops nginx and its nodes and exits 0', async () => {
@@ -133,6 +133,10 @@ it('when the cluster gets SIGTERM, then it stops nginx and its nodes and exits 0
   for (const node of nodes.filter((entry) => entry.pid !== null)) expect(isRunning(node.pid!)).toBe(false);
   await expect(fetch(`${cluster.baseUrl}/readyz`)).rejects.toThrow();
 });
+
+function idsOn(socket: ClusterSocket): string[] {
+  return socket.client.messages().map((message) => String(message.id));
+}
 
 async function waitUntil(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
