@@ -60,10 +60,15 @@ describe('the WebSocket gateway: slow readers, idle sockets and account changes'
 
   it('when an admin deactivates a user, then every socket of that user closes with 4001 within a second and others stay', async () => {
     const adminName = `wsadmin_${Date.now()}`;
-    process.env.PARLEY_ADMIN_PASSWORD = 'admin password from env';
-    expect(await createAdminCommand.run(testConfig(environment), ['--username', adminName, '--email', `${adminName}@example.com`])).toBe(0);
+    const adminPassword = 'admin password from env';
+    process.env.PARLEY_ADMIN_PASSWORD = adminPassword;
+    try {
+      expect(await createAdminCommand.run(testConfig(environment), ['--username', adminName, '--email', `${adminName}@example.com`])).toBe(0);
+    } finally {
+      delete process.env.PARLEY_ADMIN_PASSWORD;
+    }
     const admin = new ApiClient(`http://127.0.0.1:${node.httpPort}`);
-    expect((await admin.post('/api/auth/login', { username: adminName, password: process.env.PARLEY_ADMIN_PASSWORD })).status).toBe(200);
+    expect((await admin.post('/api/auth/login', { username: adminName, password: adminPassword })).status).toBe(200);
     const [gone, stays] = await Promise.all([signUp(node, 'gone'), signUp(node, 'stays')]);
     const goneSockets = [await openSocket(node, gone), await openSocket(node, gone)];
     const staysSocket = await openSocket(node, stays);
