@@ -35,10 +35,10 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-/** `count` consecutive free ports, away from the usual dev ports. */
+/** `count` consecutive free ports, above the usual dev ports and below Linux's ephemeral range (32768+). */
 async function freePorts(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     const checks = await Promise.all(Array.from({ length: count }, (_, index) => portIsFree(base + index)));
     if (checks.every(Boolean)) return base;
   }
