@@ -77,7 +77,8 @@ export async function startCluster(environment: TestEnvironment, nodes: number):
   child.stderr!.on('data', record);
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
 
-  const deadline = Date.now() + 120_000;
+  // Longer than the script's own 120 s per node, so its explanation of a node that never got ready shows here.
+  const deadline = Date.now() + 150_000;
   while (!output.includes('Parley cluster is ready')) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGTERM');
