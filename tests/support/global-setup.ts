@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ensureLocalKafka } from '../../scripts/services/kafka';
 import { postgresAnswers, startEmbeddedPostgres } from '../../scripts/services/postgres';
 import { SERVICES_ENV } from './services';
@@ -51,6 +52,8 @@ export default async function globalSetup(): Promise<void> {
   process.env[SERVICES_ENV.kafkaBrokers] = services.kafka;
   process.env[SERVICES_ENV.databaseUrl] = services.postgres;
   process.env[SERVICES_ENV.mode] = useContainers ? 'testcontainers' : 'local';
+  // Runs may overlap on one machine (a developer's and CI's): each cleans up only its own.
+  process.env[SERVICES_ENV.run] = randomBytes(3).toString('hex');
   globalThis.__parleyServices = services.stop;
   const where = `Kafka at ${services.kafka} and Postgres at ${new URL(services.postgres).host}`;
   process.stdout.write(

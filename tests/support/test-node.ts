@@ -3,7 +3,7 @@ import pg from 'pg';
 import { startNode, type RunningNode } from '../../src/composition/node';
 import { loadConfig, type AppConfig } from '../../src/infrastructure/config/config';
 import { withDatabase } from '../../scripts/services/postgres';
-import { testServices } from './services';
+import { databasePrefix, testRunId, testServices, topicPrefix } from './services';
 
 export interface TestEnvironment {
   /** A database of its own, migrated by the first node started on it. */
@@ -15,12 +15,13 @@ export interface TestEnvironment {
 /** A fresh database and topic prefix for one test file: its data never meets another file's. */
 export async function createTestEnvironment(): Promise<TestEnvironment> {
   const { databaseUrl } = testServices();
-  const name = `parley_t_${randomBytes(5).toString('hex')}`;
+  const run = testRunId();
+  const name = `${databasePrefix(run)}${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: withDatabase(databaseUrl, 'postgres') });
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
-  return { databaseUrl: withDatabase(databaseUrl, name), topicPrefix: `t${randomBytes(5).toString('hex')}` };
+  return { databaseUrl: withDatabase(databaseUrl, name), topicPrefix: `${topicPrefix(run)}${randomBytes(5).toString('hex')}` };
 }
 
 /** The configuration a test node runs with: random ports, quiet logs, cheap bcrypt. */
