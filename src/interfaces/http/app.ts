@@ -4,6 +4,7 @@ import type { EventPublisher } from '../../application/ports/event-publisher';
 import type { Logger } from '../../infrastructure/logging/logger';
 import type { Metrics } from '../../infrastructure/metrics/metrics';
 import { healthRoutes, type ReadinessCheck } from './health-routes';
+import { closeWhenDraining } from './middleware/close-when-draining';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { httpMetrics } from './middleware/http-metrics';
 import { publisherMiddleware } from './middleware/publisher';
@@ -33,6 +34,7 @@ export function createHttpApp(options: HttpAppOptions) {
   app.disable('x-powered-by');
   // TLS ends at nginx: trust its X-Forwarded-* so secure cookies and client IPs are right.
   app.set('trust proxy', options.trustProxy);
+  app.use(closeWhenDraining());
   app.use(requestLogging(options.logger));
   app.use(httpMetrics(options.metrics));
   app.use(
