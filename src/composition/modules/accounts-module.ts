@@ -46,7 +46,9 @@ export const accountsModule = (config: AppConfig) =>
         }),
     );
     bind(SessionRevokerToken).toDynamicValue((ctx) => new PostgresSessionRevoker(ctx.get(TOKENS.Database).db));
-    bind(SessionStore).toDynamicValue((ctx) => createPostgresSessionStore(ctx.get(TOKENS.Database).pool, ctx.get(TOKENS.Logger)));
+    bind(SessionStore).toDynamicValue((ctx) =>
+      createPostgresSessionStore(ctx.get(TOKENS.Database).pool, ctx.get(TOKENS.Logger), config.session),
+    );
     // Stopped before the database pool it borrows (services stop in reverse order, the pool last).
     bind(TOKENS.NodeService).toDynamicValue((ctx) => {
       const store = ctx.get(SessionStore);

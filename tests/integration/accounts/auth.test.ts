@@ -173,4 +173,20 @@ describe('registration, login, logout and /me', () => {
     );
     expect(Number(row?.minutes)).toBeGreaterThan(100); // SESSION_IDLE_TIMEOUT_MINUTES defaults to 120
   });
+
+  it('when requests follow each other within a minute, then the expiry is written once, not on every request', async () => {
+    const client = clientFor(node);
+    await registerAs(client, 'lazytouch');
+    const { sessionId } = sessionCookie(client);
+    expect((await client.get('/api/auth/me')).status).toBe(200); // rolls the row forward once
+    await query(environment, "update session set expire = now() + interval '30 minutes' where sid = $1", [sessionId]);
+    for (let i = 0; i < 3; i++) expect((await client.get('/api/auth/me')).status).toBe(200);
+    const [row] = await query<{ minutes: number }>(
+      environment,
+      'select extract(epoch from expire - now()) / 60 as minutes from session where sid = $1',
+      [sessionId],
+    );
+    // Untouched: the store skips writes within its interval (60 s for the default 120-minute idle timeout).
+    expect(Number(row?.minutes)).toBeLessThan(31);
+  });
 });
