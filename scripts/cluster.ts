@@ -12,10 +12,8 @@ import { INSTALL_HINT, findNginx, startNginx, testNginxConfig, writeNginxConfig 
 import { templateVariables } from './cluster/nginx-config';
 import { portIsFree, spawnNode, terminate, waitUntilReady, type ClusterNode } from './cluster/nodes';
 import { USAGE, parseClusterOptions, type ClusterOptions } from './cluster/options';
-import { ensureLocalKafka } from './services/kafka';
-import { ensureDatabase, postgresAnswers, startEmbeddedPostgres, withDatabase, type EmbeddedPostgres } from './services/postgres';
-
-const LOCAL_KAFKA = /^(127\.0\.0\.1|localhost):9092$/;
+import { provideLocalServices } from './services/local-services';
+import type { EmbeddedPostgres } from './services/postgres';
 
 /** Everything this process started, so that it can stop exactly that. */
 const running: {
@@ -76,18 +74,8 @@ async function ensurePortsFree(options: ClusterOptions): Promise<void> {
 
 /** Kafka and Postgres as scripts/start.ts provides them, and the environment every node shares. */
 async function prepareServices(options: ClusterOptions): Promise<NodeJS.ProcessEnv> {
-  const env = { ...process.env };
-  if (!env.KAFKA_BROKERS || LOCAL_KAFKA.test(env.KAFKA_BROKERS)) await ensureLocalKafka();
-  const wanted = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/parley';
-  if (await postgresAnswers(wanted)) {
-    env.DATABASE_URL = wanted;
-  } else {
-    const port = Number(env.EMBEDDED_POSTGRES_PORT ?? 5433);
-    console.log(`no Postgres answers at ${new URL(wanted).host}: starting an embedded one on port ${port} (.data/postgres)`);
-    running.postgres = await startEmbeddedPostgres({ port });
-    env.DATABASE_URL = withDatabase(running.postgres.url, 'parley');
-  }
-  await ensureDatabase(env.DATABASE_URL);
+  const { env, embedded } = await provideLocalServices(process.env);
+  running.postgres = embedded;
   // Browsers send the page's origin, which is now nginx's: the nodes must accept it.
   const origins = new Set((env.ALLOWED_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean));
   origins.add(`http://localhost:${options.port}`).add(`http://127.0.0.1:${options.port}`);

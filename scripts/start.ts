@@ -6,26 +6,11 @@
 import 'dotenv/config';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { ensureLocalKafka, REPO_ROOT } from './services/kafka';
-import { ensureDatabase, postgresAnswers, startEmbeddedPostgres, withDatabase, type EmbeddedPostgres } from './services/postgres';
-
-const LOCAL_KAFKA = /^(127\.0\.0\.1|localhost):9092$/;
+import { REPO_ROOT } from './services/kafka';
+import { provideLocalServices } from './services/local-services';
 
 async function main() {
-  const env = { ...process.env };
-  if (!env.KAFKA_BROKERS || LOCAL_KAFKA.test(env.KAFKA_BROKERS)) await ensureLocalKafka();
-
-  let embedded: EmbeddedPostgres | null = null;
-  const wanted = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/parley';
-  if (await postgresAnswers(wanted)) {
-    env.DATABASE_URL = wanted;
-  } else {
-    const port = Number(env.EMBEDDED_POSTGRES_PORT ?? 5433);
-    console.log(`no Postgres answers at ${new URL(wanted).host}: starting an embedded one on port ${port} (.data/postgres)`);
-    embedded = await startEmbeddedPostgres({ port });
-    env.DATABASE_URL = withDatabase(embedded.url, 'parley');
-  }
-  await ensureDatabase(env.DATABASE_URL);
+  const { env, embedded } = await provideLocalServices(process.env);
 
   const node = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'src', 'interfaces', 'cli', 'main.js'), 'serve'], {
     env,

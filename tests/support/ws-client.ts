@@ -61,8 +61,12 @@ export class WsClient {
     this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
-  /** The first frame (already received or still to come) that matches, or a rejection after `timeoutMs`. */
-  waitFor(match: (frame: Frame) => boolean, timeoutMs = 5_000, from = 0): Promise<Frame> {
+  /**
+   * The first frame (already received or still to come) that matches, or a rejection after
+   * `timeoutMs`: generous, since a positive wait costs time only when it fails and a loaded
+   * 2-core CI machine is slow.
+   */
+  waitFor(match: (frame: Frame) => boolean, timeoutMs = 15_000, from = 0): Promise<Frame> {
     const seen = this.frames.slice(from).find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
@@ -79,7 +83,7 @@ export class WsClient {
   }
 
   /** Waits until `count` frames match (counting those already received). */
-  async waitForCount(match: (frame: Frame) => boolean, count: number, timeoutMs = 10_000): Promise<Frame[]> {
+  async waitForCount(match: (frame: Frame) => boolean, count: number, timeoutMs = 20_000): Promise<Frame[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.frames.filter(match).length < count) {
       if (Date.now() > deadline) throw new Error(`only ${this.frames.filter(match).length} of ${count} frames within ${timeoutMs} ms`);
