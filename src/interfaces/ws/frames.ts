@@ -45,6 +45,20 @@ export type ParsedFrame =
   | { ok: true; frame: ClientFrame }
   | { ok: false; code: 'malformed_json' | 'unknown_frame' | 'validation_failed'; message: string; clientMessageId?: string; details?: Record<string, unknown> };
 
+/**
+ * The clientMessageId of a frame refused before it is parsed (rate_limited), so the client
+ * learns which send to retry. The frame is within WS_MAX_FRAME_BYTES, so parsing is bounded.
+ */
+export function clientMessageIdOf(text: string): { clientMessageId?: string } {
+  try {
+    const raw: unknown = JSON.parse(text);
+    const clientMessageId = typeof raw === 'object' && raw !== null ? (raw as { clientMessageId?: unknown }).clientMessageId : undefined;
+    return typeof clientMessageId === 'string' ? { clientMessageId } : {};
+  } catch {
+    return {};
+  }
+}
+
 /** Turns a text frame into a client frame, or says which error frame to answer with. */
 export function parseClientFrame(text: string): ParsedFrame {
   let raw: unknown;

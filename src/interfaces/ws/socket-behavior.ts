@@ -3,7 +3,7 @@ import type { AppConfig } from '../../infrastructure/config/config';
 import type { Logger } from '../../infrastructure/logging/logger';
 import type { ClientFrames } from './client-frames';
 import { FloodGuard } from './flood-guard';
-import type { ServerFrame } from './frames';
+import { clientMessageIdOf, type ServerFrame } from './frames';
 import type { GatewaySocket, SocketState } from './socket-state';
 
 /** The close codes clients see, and why. */
@@ -62,7 +62,14 @@ export function socketBehavior(options: SocketBehaviorOptions): WebSocketBehavio
           if (verdict.kind === 'disconnect') socket.end(CLOSE.policyViolation, 'rate limit exceeded');
           else if (verdict.kind === 'refuse') {
             const retryAfterSeconds = Math.ceil(verdict.retryAfterMs / 1000);
-            const frame: ServerFrame = { type: 'error', code: 'rate_limited', message: 'Too many frames: slow down.', details: { retryAfterSeconds } };
+            const frame: ServerFrame = {
+              type: 'error',
+              code: 'rate_limited',
+              message: 'Too many frames: slow down.',
+              // A refused send names its clientMessageId, as every other send error does.
+              ...clientMessageIdOf(text),
+              details: { retryAfterSeconds },
+            };
             socket.send(JSON.stringify(frame));
           } else {
             state.queue = state.queue.then(() => frames.handle(socket, text)).catch((error: unknown) => {
