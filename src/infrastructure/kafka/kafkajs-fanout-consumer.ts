@@ -51,7 +51,9 @@ export class KafkajsFanoutConsumer {
     const ends = await this.endOffsets(topics);
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: false });
-    await this.consumer.run({ eachBatch: (payload) => this.handleBatch(payload) });
+    // No commits: the group lives for this process run only and starts at the topics' end, so
+    // its offsets are never read, and a commit after every batch would delay the next fetch.
+    await this.consumer.run({ autoCommit: false, eachBatch: (payload) => this.handleBatch(payload) });
     for (const end of ends) this.consumer.seek(end);
     this.running = true;
   }
