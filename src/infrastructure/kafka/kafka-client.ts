@@ -8,6 +8,14 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * kafkajs warns at every start that an idempotent producer with bounded retries "may invalidate
+ * EoS guarantees". We bound them on purpose: a send that keeps failing must answer the client
+ * with an error rather than hang, and exactly-once storage does not rest on the producer alone
+ * (the store skips message ids and sender + clientMessageId pairs it already has).
+ */
+const EXPECTED_WARNINGS = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
+
 /** A kafkajs client whose logs go through our logger instead of its console output. */
 export function createKafka(options: { brokers: readonly string[]; clientId: string; logger: Logger }): Kafka {
   const log = options.logger.child({ component: 'kafkajs' });
@@ -23,6 +31,7 @@ export function createKafka(options: { brokers: readonly string[]; clientId: str
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...extra } = entry;
+        if (EXPECTED_WARNINGS.has(message)) return;
         log[levels[level] ?? 'info'](extra, message);
       },
   });
