@@ -44,7 +44,7 @@ export interface SendLog {
   /** clientMessageIds of every send attempted, answered or not. */
   attempted: string[];
   /** Messages that got a 202 (HTTP) or an ack (WebSocket). */
-  accepted: { id: string; clientMessageId: string; at: number }[];
+  accepted: { id: string; conversationId: string; clientMessageId: string; at: number }[];
   /** Answers other than 202/ack: status (or "error" frame) and code. */
   refused: { status: number | 'error'; code: string; clientMessageId?: string }[];
   /** How the sender ended: the transport failure or close that stopped it, if any. */
@@ -65,7 +65,7 @@ export async function httpTraffic(client: Poster, targets: Target[], options: { 
     log.attempted.push(clientMessageId);
     try {
       const res = await client.post('/api/messages', { to: targets[i % targets.length], body: `${options.label} ${i}`, clientMessageId });
-      if (res.status === 202) log.accepted.push({ id: res.body.message.id, clientMessageId, at: Date.now() });
+      if (res.status === 202) log.accepted.push({ id: res.body.message.id, conversationId: res.body.message.conversationId, clientMessageId, at: Date.now() });
       else log.refused.push({ status: res.status, code: res.body?.error?.code ?? String(res.body), clientMessageId });
     } catch (error) {
       log.stoppedBy = describeFailure(error);
@@ -89,7 +89,7 @@ export async function wsTraffic(socket: WsClient, targets: Target[], options: { 
     socket.send({ type: 'send', to: targets[i % targets.length], body: `${options.label} ${i}`, clientMessageId });
     const answer = await answerTo(socket, clientMessageId, from);
     if (!answer) break;
-    if (answer.type === 'ack') log.accepted.push({ id: answer.message.id, clientMessageId, at: Date.now() });
+    if (answer.type === 'ack') log.accepted.push({ id: answer.message.id, conversationId: answer.message.conversationId, clientMessageId, at: Date.now() });
     else log.refused.push({ status: 'error', code: answer.code, clientMessageId });
   }
   if (socket.closed) log.stoppedBy = `closed ${socket.closed.code}`;
