@@ -1,0 +1,118 @@
+import { summarize, type Histogram } from '../histogram';
+import { deal, mergeCounts, type LoadFleet } from '../load/fleet';
+import type { SendPlan } from '../load/protocol';
+import { groupedClients, expectationsOf, senderOf, socketOf, type Client } from './clients';
+import { expectedDeliveries, failureSummary, latencyFigures, latencyRows, ms, settleAndAccount } from './common';
+import type { BenchRun, ScenarioOutcome } from './scenario';
+
+/** The knee: the highest rate whose p99 (intended send → frame at recipient) stays under this, with no failed request. */
+const KNEE_P99_MS = 250;
+
+interface Step {
+  rate: number;
+  accepted: number;
+  failed: number;
+  failures: Record<string, number>;
+  deliveries: number;
+  expected: number;
+  acceptP99: number;
+  delivery: Histogram;
+  passed: boolean;
+}
+
+/**
+ * Open-loop load: messages leave at the offered rate whatever the answers, from every
+ * client in turn, over HTTP or over the clients' own sockets. Latency is counted from the
+ * intended send time, so a server falling behind shows as latency, not as a lower rate.
+ */
+export async function runThroughput(run: BenchRun): Promise<ScenarioOutcome> {
+  const { options } = run;
+  const clients = await groupedClients(run, options.clients, options.roomSize);
+  const fleet = run.startFleet(clients.length);
+  const perProcess = deal(clients, fleet.size);
+  const opened = await fleet.open(perProcess.map((list) => list.map(socketOf)), options.concurrency);
+  if (opened.failed > 0) throw new Error(`could not open the clients' sockets: ${failureSummary(opened.failures)}`);
+
+  const expectations = expectationsOf(clients);
+  const accepted: Record<string, number> = {};
+  let failed = 0;
+  /** One step of load at `rate` for `seconds`, settled and collected on its own. */
+  const step = async (planId: string, rate: number, seconds: number): Promise<Step> => {
+    const sent = await fleet.send(plans(fleet, perProcess, planId, rate, seconds, run));
+    for (const [id, n] of Object.entries(sent.accepted)) accepted[id] = (accepted[id] ?? 0) + n;
+    failed += sent.failed;
+    const expected = expectedDeliveries(accepted, expectations);
+    const deliveries = await fleet.settle(expected, options.settleSeconds * 1000);
+    const { deliveryLatency } = await fleet.collect({ resetHistogram: true });
+    const stepAccepted = Object.values(sent.accepted).reduce((a, b) => a + b, 0);
+    const p99 = summarize(deliveryLatency).p99;
+    const passed = sent.failed === 0 && deliveries >= expected && p99 < KNEE_P99_MS;
+    return { rate, accepted: stepAccepted, failed: sent.failed, failures: sent.failures, deliveries, expected, acceptP99: summarize(sent.acceptLatency).p99, delivery: deliveryLatency, passed };
+  };
+
+  // A short warm-up (JIT, connection pools, consumer fetch loops), left out of the figures.
+  const warmupRate = Math.min(200, options.ramp ? options.rampStart : (options.rate ?? 500));
+  await step('warmup', warmupRate, 2);
+
+  const steps: Step[] = [];
+  if (options.ramp) {
+    for (let rate = options.rampStart; rate <= options.rampMax; rate += options.rampStep) {
+      const result = await step(`ramp${rate}`, rate, options.stepDurationSeconds);
+      steps.push(result);
+      console.log(`  ramp ${rate} msg/s: p99 ${ms(summarize(result.delivery).p99)} ms, failed ${result.failed}${result.passed ? '' : ' — past the knee'}`);
+      if (!result.passed) break;
+    }
+  } else {
+    steps.push(await step('run', options.rate ?? 500, options.durationSeconds));
+  }
+  const { accounting } = await settleAndAccount(run, fleet, { accepted, failed, failedRequestsAllowed: options.ramp }, expectations);
+
+  const knee = steps.filter((s) => s.passed).at(-1) ?? null;
+  const headline = options.ramp ? (knee ?? steps[0]!) : steps[0]!;
+  const layout = options.roomSize === 0 ? `${clients.length / 2} DM pairs` : `${clients.length / options.roomSize} rooms of ${options.roomSize}`;
+  const rows: [string, string][] = [
+    ['clients', `${clients.length} (one socket each, ${layout}, spread over ${run.deployment.nodes.length} node(s); ${fleet.size} load process(es))`],
+    ['send path', options.path === 'http' ? 'POST /api/messages to the sender\'s node' : 'WebSocket send frame on the sender\'s socket'],
+  ];
+  if (options.ramp) {
+    for (const s of steps) rows.push([`step ${s.rate} msg/s`, stepText(s, options.stepDurationSeconds)]);
+    rows.push(['knee', knee ? `${knee.rate} msg/s (highest step with p99 < ${KNEE_P99_MS} ms and no failed request)` : `below ${options.rampStart} msg/s`]);
+  } else {
+    rows.push(['offered', `${headline.rate} msg/s for ${options.durationSeconds} s`], ['result', stepText(headline, options.durationSeconds)], ['failed requests', failureSummary(headline.failures)]);
+  }
+  rows.push(...latencyRows(options.ramp ? `send → frame, at ${headline.rate} msg/s` : 'send → frame at recipients', headline.delivery));
+  return {
+    settings: { path: options.path, clients: clients.length, roomSize: options.roomSize, ramp: options.ramp, ...(options.ramp ? { rampStart: options.rampStart, rampStep: options.rampStep, rampMax: options.rampMax, stepDurationSeconds: options.stepDurationSeconds } : { rate: options.rate ?? 500, durationSeconds: options.durationSeconds }), bodyBytes: options.bodyBytes, loadProcesses: fleet.size },
+    rows,
+    figures: {
+      knee: options.ramp ? (knee?.rate ?? null) : undefined,
+      steps: steps.map((s) => ({ rate: s.rate, accepted: s.accepted, failed: s.failed, failures: s.failures, deliveries: s.deliveries, expected: s.expected, acceptP99Ms: s.acceptP99, deliveryMs: latencyFigures(s.delivery), passed: s.passed })),
+      failures: mergeCounts(steps.map((s) => s.failures)),
+    },
+    charts: [{ name: `send → frame at recipients, ${headline.rate} msg/s over ${options.path}`, histogram: headline.delivery }],
+    accounting,
+  };
+}
+
+function plans(fleet: LoadFleet, perProcess: Client[][], planId: string, rate: number, seconds: number, run: BenchRun): (SendPlan | null)[] {
+  return perProcess.map((list) =>
+    list.length === 0
+      ? null
+      : {
+          planId,
+          path: run.options.path,
+          mode: 'open',
+          rate: rate / fleet.size,
+          count: Math.round((rate / fleet.size) * seconds),
+          intervalMs: 0,
+          senders: list.map(senderOf),
+          bodyBytes: run.options.bodyBytes,
+          timeoutMs: 10_000,
+        },
+  );
+}
+
+function stepText(s: Step, seconds: number): string {
+  const p = summarize(s.delivery);
+  return `accepted ${s.accepted} (${(s.accepted / seconds).toFixed(0)}/s), failed ${s.failed}, delivered ${s.deliveries}/${s.expected} cumulative, accept p99 ${ms(s.acceptP99)} ms, delivery p50 ${ms(p.p50)} p99 ${ms(p.p99)} ms${s.passed ? '' : '  ✗'}`;
+}
