@@ -38,7 +38,7 @@ describe('the WebSocket gateway: bad frames between good sends', () => {
 
   /** The first ack or error frame after `from` that answers this frame. */
   const answer = (client: WsClient, from: number, clientMessageId?: string) =>
-    client.waitFor((f) => (f.type === 'ack' || f.type === 'error') && (clientMessageId === undefined || f.clientMessageId === clientMessageId), 5_000, from);
+    client.waitFor((f) => (f.type === 'ack' || f.type === 'error') && (clientMessageId === undefined || f.clientMessageId === clientMessageId), 15_000, from);
 
   /** Rows of the conversation once `lastId` is stored (one partition per conversation: everything before it is too). */
   const storedUpTo = (conversation: string, lastId: string) => eventually(() => rowsOf(environment, conversation), (rows) => rows.some((row) => row.id === lastId));
