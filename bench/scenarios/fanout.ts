@@ -1,5 +1,6 @@
 import { newHistogram, recordMs } from '../histogram';
 import { deal } from '../load/fleet';
+import { scrapeServerTimings, serverMeans, serverMeansRow } from '../server-metrics';
 import { expectationsOf, groupedClients, senderOf, socketOf } from './clients';
 import { failureSummary, latencyFigures, latencyRows, settleAndAccount } from './common';
 import type { BenchRun, ScenarioOutcome } from './scenario';
@@ -26,11 +27,13 @@ export async function runFanout(run: BenchRun): Promise<ScenarioOutcome> {
   const expectations = expectationsOf(members);
   await fleet.settle(Object.values(warm.accepted).reduce((a, b) => a + b, 0) * members.length, options.settleSeconds * 1000);
   await fleet.collect({ resetHistogram: true });
+  const serverBefore = await scrapeServerTimings(deployment.nodes);
   const sent = await fleet.send([plan('measure', count)]);
 
   const accepted: Record<string, number> = { ...warm.accepted };
   for (const [id, n] of Object.entries(sent.accepted)) accepted[id] = (accepted[id] ?? 0) + n;
   const { accounting, collected } = await settleAndAccount(run, fleet, { accepted, failed: warm.failed + sent.failed }, expectations, { lastArrival: true });
+  const server = serverMeans(serverBefore, await scrapeServerTimings(deployment.nodes));
   const lastMember = newHistogram();
   for (const latency of collected.lastArrival.values()) recordMs(lastMember, latency);
 
@@ -42,9 +45,10 @@ export async function runFanout(run: BenchRun): Promise<ScenarioOutcome> {
       ...latencyRows('POST → last member has it', lastMember),
       ...latencyRows('POST → each member has it', collected.deliveryLatency),
       ...latencyRows('POST → 202', sent.acceptLatency),
+      serverMeansRow(server),
       ['failed requests', failureSummary(sent.failures)],
     ],
-    figures: { lastMemberMs: latencyFigures(lastMember), everyMemberMs: latencyFigures(collected.deliveryLatency), acceptMs: latencyFigures(sent.acceptLatency) },
+    figures: { lastMemberMs: latencyFigures(lastMember), everyMemberMs: latencyFigures(collected.deliveryLatency), acceptMs: latencyFigures(sent.acceptLatency), serverMeansMs: server },
     charts: [
       { name: `POST → last of ${members.length} members has it`, histogram: lastMember },
       { name: 'POST → each member has it', histogram: collected.deliveryLatency },

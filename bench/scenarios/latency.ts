@@ -2,6 +2,7 @@ import { directConversationId } from '../../src/domain/conversation';
 import { mergeCounts } from '../load/fleet';
 import type { SendPlan } from '../load/protocol';
 import { registerUsers } from '../population';
+import { scrapeServerTimings, serverMeans, serverMeansRow } from '../server-metrics';
 import { failureSummary, latencyFigures, latencyRows, settleAndAccount } from './common';
 import type { BenchRun, ScenarioOutcome } from './scenario';
 
@@ -36,7 +37,9 @@ export async function runLatency(run: BenchRun): Promise<ScenarioOutcome> {
   });
   const warm = await fleet.send([plan('warmup', warmup)]);
   await fleet.collect({ resetHistogram: true });
+  const serverBefore = await scrapeServerTimings(deployment.nodes);
   const measured = await fleet.send([plan('measure', count)]);
+  const server = serverMeans(serverBefore, await scrapeServerTimings(deployment.nodes));
 
   const accepted = { ...warm.accepted };
   for (const [id, n] of Object.entries(measured.accepted)) accepted[id] = (accepted[id] ?? 0) + n;
@@ -51,9 +54,10 @@ export async function runLatency(run: BenchRun): Promise<ScenarioOutcome> {
       ['path', `POST ${sendNode.id} → WebSocket on ${receiveNode.id}`],
       ...latencyRows('POST → frame at recipient', delivery),
       ...latencyRows('POST → 202', measured.acceptLatency),
+      serverMeansRow(server),
       ['failed requests', failureSummary(mergeCounts([warm.failures, measured.failures]))],
     ],
-    figures: { deliveryMs: latencyFigures(delivery), acceptMs: latencyFigures(measured.acceptLatency) },
+    figures: { deliveryMs: latencyFigures(delivery), acceptMs: latencyFigures(measured.acceptLatency), serverMeansMs: server },
     charts: [
       { name: 'POST → frame at recipient on the other node', histogram: delivery },
       { name: 'POST → 202', histogram: measured.acceptLatency },

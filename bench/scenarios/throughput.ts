@@ -1,6 +1,7 @@
 import { summarize, type Histogram } from '../histogram';
 import { deal, mergeCounts, type LoadFleet } from '../load/fleet';
 import type { SendPlan } from '../load/protocol';
+import { scrapeServerTimings, serverMeans, serverMeansRow } from '../server-metrics';
 import { groupedClients, expectationsOf, senderOf, socketOf, type Client } from './clients';
 import { expectedDeliveries, failureSummary, latencyFigures, latencyRows, ms, settleAndAccount } from './common';
 import type { BenchRun, ScenarioOutcome } from './scenario';
@@ -17,6 +18,8 @@ interface Step {
   expected: number;
   acceptP99: number;
   delivery: Histogram;
+  /** The nodes' own mean per stage during the step. */
+  server: Record<string, number> | null;
   passed: boolean;
 }
 
@@ -38,16 +41,18 @@ export async function runThroughput(run: BenchRun): Promise<ScenarioOutcome> {
   let failed = 0;
   /** One step of load at `rate` for `seconds`, settled and collected on its own. */
   const step = async (planId: string, rate: number, seconds: number): Promise<Step> => {
+    const serverBefore = await scrapeServerTimings(run.deployment.nodes);
     const sent = await fleet.send(plans(fleet, perProcess, planId, rate, seconds, run));
     for (const [id, n] of Object.entries(sent.accepted)) accepted[id] = (accepted[id] ?? 0) + n;
     failed += sent.failed;
     const expected = expectedDeliveries(accepted, expectations);
     const deliveries = await fleet.settle(expected, options.settleSeconds * 1000);
     const { deliveryLatency } = await fleet.collect({ resetHistogram: true });
+    const server = serverMeans(serverBefore, await scrapeServerTimings(run.deployment.nodes));
     const stepAccepted = Object.values(sent.accepted).reduce((a, b) => a + b, 0);
     const p99 = summarize(deliveryLatency).p99;
     const passed = sent.failed === 0 && deliveries >= expected && p99 < KNEE_P99_MS;
-    return { rate, accepted: stepAccepted, failed: sent.failed, failures: sent.failures, deliveries, expected, acceptP99: summarize(sent.acceptLatency).p99, delivery: deliveryLatency, passed };
+    return { rate, accepted: stepAccepted, failed: sent.failed, failures: sent.failures, deliveries, expected, acceptP99: summarize(sent.acceptLatency).p99, delivery: deliveryLatency, server, passed };
   };
 
   // A short warm-up (JIT, connection pools, consumer fetch loops), left out of the figures.
@@ -80,13 +85,13 @@ export async function runThroughput(run: BenchRun): Promise<ScenarioOutcome> {
   } else {
     rows.push(['offered', `${headline.rate} msg/s for ${options.durationSeconds} s`], ['result', stepText(headline, options.durationSeconds)], ['failed requests', failureSummary(headline.failures)]);
   }
-  rows.push(...latencyRows(options.ramp ? `send → frame, at ${headline.rate} msg/s` : 'send → frame at recipients', headline.delivery));
+  rows.push(...latencyRows(options.ramp ? `send → frame, at ${headline.rate} msg/s` : 'send → frame at recipients', headline.delivery), serverMeansRow(headline.server));
   return {
     settings: { path: options.path, clients: clients.length, roomSize: options.roomSize, ramp: options.ramp, ...(options.ramp ? { rampStart: options.rampStart, rampStep: options.rampStep, rampMax: options.rampMax, stepDurationSeconds: options.stepDurationSeconds } : { rate: options.rate ?? 500, durationSeconds: options.durationSeconds }), bodyBytes: options.bodyBytes, loadProcesses: fleet.size },
     rows,
     figures: {
       knee: options.ramp ? (knee?.rate ?? null) : undefined,
-      steps: steps.map((s) => ({ rate: s.rate, accepted: s.accepted, failed: s.failed, failures: s.failures, deliveries: s.deliveries, expected: s.expected, acceptP99Ms: s.acceptP99, deliveryMs: latencyFigures(s.delivery), passed: s.passed })),
+      steps: steps.map((s) => ({ rate: s.rate, accepted: s.accepted, failed: s.failed, failures: s.failures, deliveries: s.deliveries, expected: s.expected, acceptP99Ms: s.acceptP99, deliveryMs: latencyFigures(s.delivery), serverMeansMs: s.server, passed: s.passed })),
       failures: mergeCounts(steps.map((s) => s.failures)),
     },
     charts: [{ name: `send → frame at recipients, ${headline.rate} msg/s over ${options.path}`, histogram: headline.delivery }],
