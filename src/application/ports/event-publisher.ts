@@ -7,7 +7,7 @@ import type { Message, StoredMessage } from '../../domain/message';
  */
 export type ChatEvent =
   | { type: 'message.accepted'; message: Message }
-  | { type: 'message.stored'; message: StoredMessage; recipients: string[] }
+  | { type: 'message.stored'; message: StoredMessage; recipients: string[]; storedAt: Date }
   | { type: 'session.revoked'; sessionKey: string; userId: string }
   | { type: 'user.deactivated'; userId: string };
 

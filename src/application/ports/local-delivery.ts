@@ -5,8 +5,11 @@ import type { StoredMessage } from '../../domain/message';
  * and every session change that Kafka brings; the WebSocket gateway implements it.
  */
 export interface LocalDelivery {
-  /** Pushes the message to every open socket of these users on this node (in seq order, once per socket). */
-  deliver(message: StoredMessage, recipients: readonly string[]): void;
+  /**
+   * Pushes the message to every open socket of these users on this node (in seq order, once
+   * per socket). `storedAt`, when the store committed it, times the store-to-delivery step.
+   */
+  deliver(message: StoredMessage, recipients: readonly string[], storedAt?: Date): void;
   /** Closes the sockets opened with this session (logout). `sessionKey` is the SHA-256 of the session id. */
   closeSession(sessionKey: string): void;
   /** Closes every socket of this user (deactivation). */

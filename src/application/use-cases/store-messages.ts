@@ -15,8 +15,9 @@ export class StoreMessages {
 
   async execute(accepted: readonly Message[]): Promise<StoredDelivery[]> {
     const deliveries = await this.messages.storeBatch(accepted);
+    const storedAt = new Date();
     await this.publisher.publishAll(
-      deliveries.map(({ message, recipients }) => ({ type: 'message.stored' as const, message, recipients })),
+      deliveries.map(({ message, recipients }) => ({ type: 'message.stored' as const, message, recipients, storedAt })),
     );
     return deliveries;
   }

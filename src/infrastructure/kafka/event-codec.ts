@@ -33,6 +33,7 @@ export function decodeEvent(value: Buffer | null): ChatEvent | null {
   }
   if (raw.version !== SCHEMA_VERSION || typeof raw.type !== 'string') return null;
   if (raw.message) raw.message = { ...raw.message, createdAt: new Date(String(raw.message.createdAt)) } as unknown as Message as never;
+  if (typeof raw.storedAt === 'string') raw.storedAt = new Date(raw.storedAt);
   const { version: _version, ...event } = raw;
   return event as unknown as ChatEvent;
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/metrics';
 import { consumerSettings } from './consumer-settings';
 import { decodeEvent } from './event-codec';
+import { LAG_REPORT_INTERVAL_MS, LagReporter, type Position } from './lag-reporter';
 import type { TopicNames } from './topics';
 
 export interface FanoutConsumerOptions {
@@ -23,6 +24,9 @@ export class KafkajsFanoutConsumer {
   readonly name = 'fanout consumer';
   private readonly consumer: Consumer;
   private readonly groupId: string;
+  private readonly lag: LagReporter;
+  /** The next offset to read per partition, kept here because this group commits nothing. */
+  private readonly positions = new Map<string, Position>();
   private running = false;
   private hasJoined = false;
 
@@ -37,6 +41,12 @@ export class KafkajsFanoutConsumer {
   ) {
     this.groupId = `${options.topicPrefix}.fanout.${options.nodeId}.${randomBytes(4).toString('hex')}`;
     this.consumer = kafka.consumer(consumerSettings(this.groupId, options));
+    this.lag = new LagReporter(kafka, metrics, logger, {
+      group: 'fanout',
+      topics: [topics.stored, topics.control],
+      intervalMs: LAG_REPORT_INTERVAL_MS,
+      positions: async () => [...this.positions.values()],
+    });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.hasJoined = true));
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       this.hasJoined = false;
@@ -54,12 +64,17 @@ export class KafkajsFanoutConsumer {
     // No commits: the group lives for this process run only and starts at the topics' end, so
     // its offsets are never read, and a commit after every batch would delay the next fetch.
     await this.consumer.run({ autoCommit: false, eachBatch: (payload) => this.handleBatch(payload) });
-    for (const end of ends) this.consumer.seek(end);
+    for (const end of ends) {
+      this.consumer.seek(end);
+      this.positions.set(`${end.topic}/${end.partition}`, { topic: end.topic, partition: end.partition, next: BigInt(end.offset) });
+    }
     this.running = true;
+    this.lag.start();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    await this.lag.stop();
     await this.consumer.disconnect();
     // The group is this run's alone: remove it rather than leave it for the broker to expire.
     const admin = this.kafka.admin();
@@ -94,6 +109,7 @@ export class KafkajsFanoutConsumer {
       const event = decodeEvent(record.value);
       if (event) this.dispatch(event);
       resolveOffset(record.offset);
+      this.positions.set(`${batch.topic}/${batch.partition}`, { topic: batch.topic, partition: batch.partition, next: BigInt(record.offset) + 1n });
     }
     this.metrics.consumerLag.set(
       { group: 'fanout', topic: batch.topic, partition: String(batch.partition) },
@@ -108,7 +124,7 @@ export class KafkajsFanoutConsumer {
     try {
       switch (event.type) {
         case 'message.stored':
-          return delivery.deliver(event.message, event.recipients);
+          return delivery.deliver(event.message, event.recipients, event.storedAt);
         case 'session.revoked':
           return delivery.closeSession(event.sessionKey);
         case 'user.deactivated':

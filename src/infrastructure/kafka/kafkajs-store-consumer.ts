@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/metrics';
 import { consumerSettings, joined } from './consumer-settings';
 import { decodeEvent } from './event-codec';
+import { LAG_REPORT_INTERVAL_MS, LagReporter } from './lag-reporter';
 import type { TopicNames } from './topics';
 
 export interface StoreConsumerOptions {
@@ -22,6 +23,7 @@ export class KafkajsStoreConsumer {
   readonly name = 'store consumer';
   private readonly consumer: Consumer;
   private readonly groupId: string;
+  private readonly lag: LagReporter;
   private running = false;
   private hasJoined = false;
 
@@ -35,6 +37,16 @@ export class KafkajsStoreConsumer {
   ) {
     this.groupId = `${options.topicPrefix}.store`;
     this.consumer = kafka.consumer(consumerSettings(this.groupId, options));
+    // Committed offsets are where this group stands, whichever node holds a partition now.
+    this.lag = new LagReporter(kafka, metrics, logger, {
+      group: this.groupId,
+      topics: [topics.accepted],
+      intervalMs: LAG_REPORT_INTERVAL_MS,
+      positions: async (admin) =>
+        (await admin.fetchOffsets({ groupId: this.groupId, topics: [topics.accepted] })).flatMap(({ topic, partitions }) =>
+          partitions.filter((p) => BigInt(p.offset) >= 0n).map((p) => ({ topic, partition: p.partition, next: BigInt(p.offset) })),
+        ),
+    });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.hasJoined = true));
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       this.hasJoined = false;
@@ -55,11 +67,13 @@ export class KafkajsStoreConsumer {
       eachBatch: (payload) => this.handleBatch(payload),
     });
     this.running = true;
+    this.lag.start();
     await groupJoined;
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    await this.lag.stop();
     await this.consumer.disconnect();
   }
 

@@ -76,12 +76,12 @@ export class UwsWebSocketGateway implements LocalDelivery {
     return this.listenSocket !== null;
   }
 
-  deliver(message: StoredMessage, recipients: readonly string[]): void {
+  deliver(message: StoredMessage, recipients: readonly string[], storedAt?: Date): void {
     for (const userId of new Set(recipients)) {
       for (const socket of this.registry.ofUser(userId)) {
         const state = socket.getUserData();
         if (state.held) state.held.push(message);
-        else this.pushLive(socket, message);
+        else this.pushLive(socket, message, storedAt);
       }
     }
   }
@@ -123,12 +123,12 @@ export class UwsWebSocketGateway implements LocalDelivery {
     });
   }
 
-  private pushLive(socket: GatewaySocket, message: StoredMessage): void {
+  private pushLive(socket: GatewaySocket, message: StoredMessage, storedAt?: Date): void {
     if (!socket.getUserData().cursor.acceptLive(message.conversationId, message.seq)) return;
     if (!this.write(socket, { type: 'message', message })) return;
     this.deps.metrics.messagesDelivered.inc();
-    // StoredMessage carries no commit time: acceptance time is the closest bound the event holds.
-    this.deps.metrics.storeToDelivery.observe((Date.now() - message.createdAt.getTime()) / 1000);
+    // Messages held back during a resume are late by design: only straight pushes are timed.
+    if (storedAt) this.deps.metrics.storeToDelivery.observe((Date.now() - storedAt.getTime()) / 1000);
   }
 
   private write(socket: GatewaySocket, frame: ServerFrame): boolean {
