@@ -1,17 +1,31 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { TopicNames } from './topics';
 
-/** Creates Parley's topics when missing. Safe to run from several nodes at once. */
+const LEADER_WAIT_MS = 30_000;
+const LEADER_POLL_MS = 100;
+
+/** Creates Parley's topics when missing and returns once every partition has a leader. Safe to run from several nodes at once. */
 export async function ensureTopics(kafka: Kafka, topics: TopicNames, options: { partitions: number; replicationFactor: number }) {
   const admin = kafka.admin();
   await admin.connect();
   try {
+    const wanted = Object.values(topics);
     const existing = new Set(await admin.listTopics());
-    const missing = Object.values(topics).filter((topic) => !existing.has(topic));
-    if (missing.length === 0) return;
+    const missing = wanted.filter((topic) => !existing.has(topic));
+    if (missing.length > 0) await createTopics(admin, missing, options);
+    await waitForLeaders(admin, wanted);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function createTopics(admin: Admin, topics: string[], options: { partitions: number; replicationFactor: number }) {
+  try {
     await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({
+      // kafkajs's own wait retries only LEADER_NOT_AVAILABLE, but a KRaft broker answers
+      // UNKNOWN_TOPIC_OR_PARTITION for a moment after the create: waitForLeaders below tolerates both.
+      waitForLeaders: false,
+      topics: topics.map((topic) => ({
         topic,
         numPartitions: options.partitions,
         replicationFactor: options.replicationFactor,
@@ -22,7 +36,35 @@ export async function ensureTopics(kafka: Kafka, topics: TopicNames, options: { 
   } catch (error) {
     // Another node created them between our list and create: that is the outcome we wanted.
     if (!(error instanceof Error && /already exists/i.test(error.message + JSON.stringify(error)))) throw error;
-  } finally {
-    await admin.disconnect();
   }
+}
+
+/**
+ * Polls metadata until each partition of each topic names a leader, so the producer and the
+ * consumers that start next never meet a topic the broker does not serve yet.
+ */
+export async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = LEADER_WAIT_MS) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let reason: string;
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics });
+      const leaderless = found.flatMap((t) =>
+        t.partitions.length === 0 ? [`${t.name}`] : t.partitions.filter((p) => p.leader < 0).map((p) => `${t.name}[${p.partitionId}]`),
+      );
+      if (leaderless.length === 0 && found.length === topics.length) return;
+      reason = `no leader yet for ${leaderless.join(', ') || 'some topics'}`;
+    } catch (error) {
+      if (!isSettling(error)) throw error;
+      reason = (error as Error).message;
+    }
+    if (Date.now() >= deadline) throw new Error(`Kafka topics ${topics.join(', ')} not ready after ${timeoutMs} ms: ${reason}`);
+    await new Promise((resolve) => setTimeout(resolve, LEADER_POLL_MS));
+  }
+}
+
+/** The answers a broker gives while a new topic's metadata is still spreading. */
+function isSettling(error: unknown): boolean {
+  const type = (error as { type?: string } | null)?.type;
+  return type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE' || type === 'NOT_LEADER_FOR_PARTITION';
 }

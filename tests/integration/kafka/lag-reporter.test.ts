@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { LagReporter, type Position } from '../../../src/infrastructure/kafka/lag-reporter';
+import { waitForLeaders } from '../../../src/infrastructure/kafka/topic-provisioner';
 import { createLogger } from '../../../src/infrastructure/logging/logger';
 import { createMetrics } from '../../../src/infrastructure/metrics/metrics';
 import { testRunId, testServices, topicPrefix } from '../../support/services';
@@ -16,7 +17,8 @@ describe('consumer lag reporting against a real broker', () => {
 
   beforeAll(async () => {
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: false });
+    await waitForLeaders(admin, [topic]);
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     // Five records on partition 0, two on partition 1, none on partition 2.
