@@ -40,8 +40,8 @@ async function createTopics(admin: Admin, topics: string[], options: { partition
 }
 
 /**
- * Polls metadata until each partition of each topic names a leader, so the producer and the
- * consumers that start next never meet a topic the broker does not serve yet.
+ * Polls until each partition of each topic has a leader that answers, so the producer and
+ * the consumers that start next never meet a topic the broker does not serve yet.
  */
 export async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = LEADER_WAIT_MS) {
   const deadline = Date.now() + timeoutMs;
@@ -52,7 +52,12 @@ export async function waitForLeaders(admin: Admin, topics: string[], timeoutMs =
       const leaderless = found.flatMap((t) =>
         t.partitions.length === 0 ? [`${t.name}`] : t.partitions.filter((p) => p.leader < 0).map((p) => `${t.name}[${p.partitionId}]`),
       );
-      if (leaderless.length === 0 && found.length === topics.length) return;
+      if (leaderless.length === 0 && found.length === topics.length) {
+        // A KRaft broker publishes a new leader in its metadata before it serves the partition:
+        // only an answered ListOffsets shows that consumers can start reading.
+        await Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic)));
+        return;
+      }
       reason = `no leader yet for ${leaderless.join(', ') || 'some topics'}`;
     } catch (error) {
       if (!isSettling(error)) throw error;
@@ -65,6 +70,8 @@ export async function waitForLeaders(admin: Admin, topics: string[], timeoutMs =
 
 /** The answers a broker gives while a new topic's metadata is still spreading. */
 function isSettling(error: unknown): boolean {
-  const type = (error as { type?: string } | null)?.type;
+  // kafkajs wraps the broker's answer when its own retries ran out.
+  const { type, originalError } = (error ?? {}) as { type?: string; originalError?: unknown };
+  if (originalError !== undefined && isSettling(originalError)) return true;
   return type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE' || type === 'NOT_LEADER_FOR_PARTITION';
 }
