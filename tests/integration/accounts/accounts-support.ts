@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { ChatEvent } from '../../../src/application/ports/event-publisher';
 import type { RunningNode } from '../../../src/composition/node';
 import { TOKENS } from '../../../src/composition/tokens';
@@ -31,16 +30,7 @@ export function sessionCookie(client: ApiClient): { raw: string; sessionId: stri
   return { raw, sessionId: signed.slice(2, signed.lastIndexOf('.')) };
 }
 
-/** Runs one query on the test file's database. */
-export async function query<T extends pg.QueryResultRow>(environment: TestEnvironment, text: string, values: unknown[] = []) {
-  const client = new pg.Client({ connectionString: environment.databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+export { query } from '../../support/database';
 
 /** Reads the control topic from the start until an event matches, or fails after the timeout. */
 export async function waitForControlEvent(node: RunningNode, match: (event: ChatEvent) => boolean, timeoutMs = 20_000) {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { RunningNode } from '../../../src/composition/node';
 import { TOKENS } from '../../../src/composition/tokens';
 import { decodeEvent } from '../../../src/infrastructure/kafka/event-codec';
 import type { ChatEvent } from '../../../src/application/ports/event-publisher';
 import { ApiClient } from '../../support/api-client';
+import { query } from '../../support/database';
 import type { TestEnvironment } from '../../support/test-node';
 
 export const clientOn = (node: { httpPort: number }) => new ApiClient(`http://127.0.0.1:${node.httpPort}`);
@@ -20,15 +20,7 @@ export async function signedUpUser(node: { httpPort: number }, prefix = 'u') {
 
 export const uniqueRoom = (prefix = 'room') => `${prefix}_${randomBytes(4).toString('hex')}`;
 
-export async function query<T extends pg.QueryResultRow>(environment: TestEnvironment, text: string, values: unknown[] = []) {
-  const client = new pg.Client({ connectionString: environment.databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+export { query };
 
 export interface MessageRow {
   id: string;
