@@ -16,6 +16,14 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
  */
 const EXPECTED_WARNINGS = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
 
+/**
+ * kafkajs logs every error answer of the broker ("Response ListOffsets(…)") at ERROR before
+ * its caller retries it: a rebalance, a new topic's leader still settling. An answer that
+ * stays an error reaches us as a thrown error or a consumer crash, which are logged where
+ * they are handled, so the answers themselves are debug detail.
+ */
+const isBrokerAnswer = (message: string) => message.startsWith('Response ');
+
 /** A kafkajs client whose logs go through our logger instead of its console output. */
 export function createKafka(options: { brokers: readonly string[]; clientId: string; logger: Logger }): Kafka {
   const log = options.logger.child({ component: 'kafkajs' });
@@ -32,7 +40,7 @@ export function createKafka(options: { brokers: readonly string[]; clientId: str
       ({ level, log: entry }: LogEntry) => {
         const { message, ...extra } = entry;
         if (EXPECTED_WARNINGS.has(message)) return;
-        log[levels[level] ?? 'info'](extra, message);
+        log[isBrokerAnswer(message) ? 'debug' : (levels[level] ?? 'info')](extra, message);
       },
   });
 }
