@@ -65,9 +65,10 @@ export class SendMessage {
   /** Returns the recipient as stored (a room by its own spelling of the name). */
   private async resolveRecipient(sender: PublicUser, to: Recipient): Promise<Recipient> {
     if ('userId' in to) {
-      const user = await this.users.findById(to.userId);
-      if (!user) throw notFound('That user');
-      return { userId: user.id };
+      // Ids are stored in canonical (lower-case) form; the conversation id is built from them.
+      const userId = to.userId.toLowerCase();
+      if (!(await this.users.exists(userId))) throw notFound('That user');
+      return { userId };
     }
     const room = await this.rooms.findByName(to.room);
     if (!room) throw roomNotFound();

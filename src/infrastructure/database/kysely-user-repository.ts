@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { NewUser, UserPage, UserRepository } from '../../application/ports/user-repository';
 import { validationFailed } from '../../domain/errors';
 import { emailTaken, usernameTaken, type User } from '../../domain/user';
@@ -28,7 +29,12 @@ function decodeCursor(cursor: string): string {
 /** LIKE treats % and _ as wildcards; a search for "a_b" must mean exactly that. */
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
+/** Ids known to exist, remembered per node: every message to a person checks its recipient. */
+const KNOWN_IDS_MAX = 100_000;
+
 export class KyselyUserRepository implements UserRepository {
+  private readonly knownIds = new LRUCache<string, true>({ max: KNOWN_IDS_MAX });
+
   constructor(private readonly db: Kysely<Database>) {}
 
   async create(user: NewUser): Promise<User> {
@@ -50,6 +56,14 @@ export class KyselyUserRepository implements UserRepository {
   async findById(id: string): Promise<User | null> {
     const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toUser(row) : null;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    if (this.knownIds.has(id)) return true;
+    const row = await this.db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
+    // Only a yes is remembered: no account is ever deleted, but one may be created any moment.
+    if (row) this.knownIds.set(id, true);
+    return row !== undefined;
   }
 
   async findForLogin(login: string): Promise<{ user: User; passwordHash: string } | null> {

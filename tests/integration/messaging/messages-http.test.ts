@@ -226,6 +226,18 @@ describe('messages over HTTP with two nodes on one Kafka and Postgres', () => {
     expect((await (await signedUpUser(nodeB, 'eve')).client.get(`/api/messages/${row!.id}`)).status).toBe(404);
   });
 
+  it('when the recipient id is written in upper case, then it is the same conversation as in lower case', async () => {
+    const alice = await signedUpUser(nodeA, 'alice');
+    const bob = await signedUpUser(nodeB, 'bob');
+    const upper = await alice.client.post('/api/messages', { to: { userId: bob.id.toUpperCase() }, body: 'upper' });
+    const lower = await alice.client.post('/api/messages', { to: { userId: bob.id }, body: 'lower' });
+    const conversation = directConversationId(alice.id, bob.id);
+    expect([upper.status, lower.status]).toEqual([202, 202]);
+    expect(upper.body.message).toMatchObject({ conversationId: conversation, to: { userId: bob.id } });
+    const rows = await eventually(() => rowsOf(environment, conversation), (found) => found.length === 2);
+    expect(rows.map((row) => row.body).sort()).toEqual(['lower', 'upper']);
+  });
+
   it('when not signed in, then sending is refused with 401', async () => {
     const anonymous = (await signedUpUser(nodeA)).client;
     await anonymous.post('/api/auth/logout');
