@@ -14,8 +14,8 @@ type Trx = Transaction<Database>;
  * Already stored messages are returned too, so their `message.stored` events go out again.
  */
 export async function storeMessageBatch(trx: Trx, messages: readonly Message[]): Promise<StoredDelivery[]> {
-  const stored = await alreadyStored(trx, messages);
-  const fresh = await freshMessages(trx, messages, stored);
+  const { stored, takenPairs } = await storedAlready(trx, messages);
+  const fresh = freshMessages(messages, stored, takenPairs);
   const rooms = await roomsOf(trx, [...fresh, ...stored.values()]);
   const seqs = await reserveSeqs(trx, fresh);
   const inserted = fresh.map((message): StoredMessage => ({ ...message, seq: seqs.get(message.id)! }));
@@ -49,32 +49,42 @@ export async function storeMessageBatch(trx: Trx, messages: readonly Message[]):
   return deliveries;
 }
 
-async function alreadyStored(trx: Trx, messages: readonly Message[]): Promise<Map<string, StoredMessage>> {
+const pairKey = (senderId: string, clientMessageId: string) => `${senderId}/${clientMessageId}`;
+
+/**
+ * One query for both ways a message can already be stored: under its own id (a redelivered
+ * record) or as its sender's clientMessageId under another id (a retry published twice).
+ */
+async function storedAlready(trx: Trx, messages: readonly Message[]): Promise<{ stored: Map<string, StoredMessage>; takenPairs: Set<string> }> {
   const ids = [...new Set(messages.map((message) => message.id))];
-  const rows = await selectMessages(trx).where('m.id', 'in', ids).execute();
-  return new Map(rows.map((row) => [row.id, toStoredMessage(row)]));
+  const pairs = messages.filter((message) => message.clientMessageId !== undefined);
+  const rows = await selectMessages(trx)
+    .where(({ eb, or, refTuple, tuple }) =>
+      or([
+        eb('m.id', 'in', ids),
+        ...(pairs.length > 0 ? [eb(refTuple('m.sender_id', 'm.client_message_id'), 'in', pairs.map((message) => tuple(message.sender.id, message.clientMessageId!)))] : []),
+      ]),
+    )
+    .execute();
+  const wanted = new Set(ids);
+  const stored = new Map<string, StoredMessage>();
+  const takenPairs = new Set<string>();
+  for (const row of rows) {
+    if (wanted.has(row.id)) stored.set(row.id, toStoredMessage(row));
+    if (row.client_message_id !== null) takenPairs.add(pairKey(row.sender_id, row.client_message_id));
+  }
+  return { stored, takenPairs };
 }
 
-/** New messages in order, without repeats in the batch and without (sender, clientMessageId) pairs already stored under another id. */
-async function freshMessages(trx: Trx, messages: readonly Message[], stored: Map<string, StoredMessage>): Promise<Message[]> {
-  const candidates = messages.filter((message) => !stored.has(message.id));
-  const pairs = candidates.filter((message) => message.clientMessageId !== undefined);
-  const taken = new Set<string>();
-  if (pairs.length > 0) {
-    const rows = await trx
-      .selectFrom('messages')
-      .select(['sender_id', 'client_message_id'])
-      .where(({ eb, refTuple, tuple }) =>
-        eb(refTuple('sender_id', 'client_message_id'), 'in', pairs.map((message) => tuple(message.sender.id, message.clientMessageId!))),
-      )
-      .execute();
-    for (const row of rows) taken.add(`${row.sender_id}/${row.client_message_id}`);
-  }
+/** New messages in order, without repeats in the batch and without (sender, clientMessageId) pairs already stored. */
+function freshMessages(messages: readonly Message[], stored: Map<string, StoredMessage>, takenPairs: Set<string>): Message[] {
+  const taken = new Set(takenPairs);
   const ids = new Set<string>();
   const fresh: Message[] = [];
-  for (const message of candidates) {
-    const pair = message.clientMessageId === undefined ? null : `${message.sender.id}/${message.clientMessageId}`;
-    if (ids.has(message.id) || (pair && taken.has(pair))) continue;
+  for (const message of messages) {
+    if (stored.has(message.id) || ids.has(message.id)) continue;
+    const pair = message.clientMessageId === undefined ? null : pairKey(message.sender.id, message.clientMessageId);
+    if (pair && taken.has(pair)) continue;
     ids.add(message.id);
     if (pair) taken.add(pair);
     fresh.push(message);
