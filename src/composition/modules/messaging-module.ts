@@ -38,7 +38,7 @@ export const messagingModule = (config: AppConfig) =>
           ctx.get(TOKENS.UserRepository),
           ctx.get(Rooms),
           ctx.get(Messages),
-          new KyselyMessageRequestLog(ctx.get(TOKENS.Database).db),
+          new KyselyMessageRequestLog(ctx.get(TOKENS.Database).db, ctx.get(TOKENS.Database).pool),
           ctx.get(TOKENS.IdGenerator),
         ),
     );
