@@ -11,7 +11,7 @@ export class KyselyMessageRepository implements MessageRepository {
 
   storeBatch(messages: readonly Message[]): Promise<StoredDelivery[]> {
     if (messages.length === 0) return Promise.resolve([]);
-    return this.db.transaction().execute((trx) => storeMessageBatch(trx, messages));
+    return storeMessageBatch(this.db, messages);
   }
 
   async findById(id: string): Promise<StoredMessage | null> {

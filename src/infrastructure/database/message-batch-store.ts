@@ -1,42 +1,28 @@
-import type { Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { StoredDelivery } from '../../application/ports/message-repository';
 import { directParticipants } from '../../domain/conversation';
 import type { Message, StoredMessage } from '../../domain/message';
 import { selectMessages, toStoredMessage } from './message-rows';
 import type { Database } from './schema';
 
-type Trx = Transaction<Database>;
+type Db = Kysely<Database>;
 
 /**
- * The store consumer's transaction: skips what is already stored (by id, and by
- * sender + clientMessageId), advances each conversation's last_seq once for all its new
- * messages, and inserts them with one multi-row insert, seqs in the given (Kafka) order.
- * Already stored messages are returned too, so their `message.stored` events go out again.
+ * Stores a batch in three round trips, none of them a transaction of its own: one query
+ * finds what is already stored (by id, and by sender + clientMessageId), one reads the
+ * rooms the batch goes to, and one statement advances each conversation's last_seq and
+ * inserts the new messages with seqs in the given (Kafka) order, atomically as any single
+ * statement is. Partitions are keyed by conversation, so no other consumer writes these
+ * conversations meanwhile; a stale one after a rebalance would meet the unique indexes,
+ * fail the whole statement, and the batch would be read again. Already stored messages
+ * are returned too, so their `message.stored` events go out again.
  */
-export async function storeMessageBatch(trx: Trx, messages: readonly Message[]): Promise<StoredDelivery[]> {
-  const { stored, takenPairs } = await storedAlready(trx, messages);
+export async function storeMessageBatch(db: Db, messages: readonly Message[]): Promise<StoredDelivery[]> {
+  const { stored, takenPairs } = await storedAlready(db, messages);
   const fresh = freshMessages(messages, stored, takenPairs);
-  const rooms = await roomsOf(trx, [...fresh, ...stored.values()]);
-  const seqs = await reserveSeqs(trx, fresh);
+  const rooms = await roomsOf(db, [...fresh, ...stored.values()]);
+  const seqs = await insertWithSeqs(db, fresh, rooms);
   const inserted = fresh.map((message): StoredMessage => ({ ...message, seq: seqs.get(message.id)! }));
-  if (inserted.length > 0) {
-    await trx
-      .insertInto('messages')
-      .values(
-        inserted.map((message) => ({
-          id: message.id,
-          conversation_id: message.conversationId,
-          seq: message.seq,
-          sender_id: message.sender.id,
-          recipient_user_id: 'userId' in message.to ? message.to.userId : null,
-          room_id: 'room' in message.to ? (rooms.get(message.to.room.toLowerCase())?.id ?? null) : null,
-          body: message.body,
-          client_message_id: message.clientMessageId ?? null,
-          created_at: message.createdAt,
-        })),
-      )
-      .execute();
-  }
   const byId = new Map<string, StoredMessage>([...stored, ...inserted.map((message) => [message.id, message] as const)]);
   const seen = new Set<string>();
   const deliveries: StoredDelivery[] = [];
@@ -55,10 +41,10 @@ const pairKey = (senderId: string, clientMessageId: string) => `${senderId}/${cl
  * One query for both ways a message can already be stored: under its own id (a redelivered
  * record) or as its sender's clientMessageId under another id (a retry published twice).
  */
-async function storedAlready(trx: Trx, messages: readonly Message[]): Promise<{ stored: Map<string, StoredMessage>; takenPairs: Set<string> }> {
+async function storedAlready(db: Db, messages: readonly Message[]): Promise<{ stored: Map<string, StoredMessage>; takenPairs: Set<string> }> {
   const ids = [...new Set(messages.map((message) => message.id))];
   const pairs = messages.filter((message) => message.clientMessageId !== undefined);
-  const rows = await selectMessages(trx)
+  const rows = await selectMessages(db)
     .where(({ eb, or, refTuple, tuple }) =>
       or([
         eb('m.id', 'in', ids),
@@ -97,12 +83,12 @@ interface RoomMembers {
   members: string[];
 }
 
-/** The rooms these messages go to, by lower-cased name, with their members as of this transaction. */
-async function roomsOf(trx: Trx, messages: readonly Message[]): Promise<Map<string, RoomMembers>> {
+/** The rooms these messages go to, by lower-cased name, with their members as of now. */
+async function roomsOf(db: Db, messages: readonly Message[]): Promise<Map<string, RoomMembers>> {
   const names = [...new Set(messages.flatMap((message) => ('room' in message.to ? [message.to.room.toLowerCase()] : [])))];
   const rooms = new Map<string, RoomMembers>();
   if (names.length === 0) return rooms;
-  const rows = await trx
+  const rows = await db
     .selectFrom('rooms as r')
     .leftJoin('room_members as rm', 'rm.room_id', 'r.id')
     .select(['r.id', 'r.name', 'rm.user_id'])
@@ -117,26 +103,39 @@ async function roomsOf(trx: Trx, messages: readonly Message[]): Promise<Map<stri
 }
 
 /**
- * Advances every conversation's last_seq by its count of new messages in one statement;
- * the row locks serialise seq assignment. Ids are sorted so two transactions lock in the same order.
+ * One statement: advances every conversation's last_seq by its count of new messages and
+ * inserts them, each at last_seq - count + its place in the batch. The conversation rows
+ * are locked in id order, so two statements never wait on each other in a cycle.
  */
-async function reserveSeqs(trx: Trx, fresh: readonly Message[]): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (const message of fresh) counts.set(message.conversationId, (counts.get(message.conversationId) ?? 0) + 1);
+async function insertWithSeqs(db: Db, fresh: readonly Message[], rooms: Map<string, RoomMembers>): Promise<Map<string, number>> {
   const seqs = new Map<string, number>();
-  if (counts.size === 0) return seqs;
-  const rows = await trx
-    .insertInto('conversations')
-    .values([...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, count]) => ({ id, last_seq: count })))
-    .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ last_seq: eb('conversations.last_seq', '+', eb.ref('excluded.last_seq')) })))
-    .returning(['id', 'last_seq'])
-    .execute();
-  const next = new Map(rows.map((row) => [row.id, Number(row.last_seq) - counts.get(row.id)! + 1]));
-  for (const message of fresh) {
-    const seq = next.get(message.conversationId)!;
-    seqs.set(message.id, seq);
-    next.set(message.conversationId, seq + 1);
-  }
+  if (fresh.length === 0) return seqs;
+  const counts = new Map<string, number>();
+  const places = fresh.map((message) => {
+    const place = (counts.get(message.conversationId) ?? 0) + 1;
+    counts.set(message.conversationId, place);
+    return place;
+  });
+  const countRows = [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, count]) => sql`(${id}, ${count}::bigint)`);
+  const messageRows = fresh.map((message, i) => {
+    const recipientId = 'userId' in message.to ? message.to.userId : null;
+    const roomId = 'room' in message.to ? (rooms.get(message.to.room.toLowerCase())?.id ?? null) : null;
+    return sql`(${message.id}::uuid, ${message.conversationId}, ${places[i]}::bigint, ${message.sender.id}::uuid, ${recipientId}::uuid, ${roomId}::uuid, ${message.body}, ${message.clientMessageId ?? null}::text, ${message.createdAt}::timestamptz)`;
+  });
+  const { rows } = await sql<{ id: string; seq: number }>`
+    with counts (id, n) as (values ${sql.join(countRows)}),
+    advanced as (
+      insert into conversations (id, last_seq) select id, n from counts order by id
+      on conflict (id) do update set last_seq = conversations.last_seq + excluded.last_seq
+      returning id, last_seq
+    )
+    insert into messages (id, conversation_id, seq, sender_id, recipient_user_id, room_id, body, client_message_id, created_at)
+    select m.id, m.conversation_id, a.last_seq - c.n + m.place, m.sender_id, m.recipient_user_id, m.room_id, m.body, m.client_message_id, m.created_at
+    from (values ${sql.join(messageRows)}) as m (id, conversation_id, place, sender_id, recipient_user_id, room_id, body, client_message_id, created_at)
+    join counts c on c.id = m.conversation_id
+    join advanced a on a.id = m.conversation_id
+    returning id, seq`.execute(db);
+  for (const row of rows) seqs.set(row.id, Number(row.seq));
   return seqs;
 }
 
