@@ -15,7 +15,9 @@ export class JsonHttpClient {
   private readonly agent: http.Agent;
 
   constructor(maxSockets = 256) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets });
+    // An idle socket is closed after 4 s, before a server with Node's default 5 s keep-alive
+    // timeout closes it: reusing a socket the server is closing fails the request with a reset.
+    this.agent = new http.Agent({ keepAlive: true, maxSockets, timeout: 4_000 });
   }
 
   request(method: string, url: string, options: { json?: unknown; cookie?: string; timeoutMs?: number } = {}): Promise<JsonResponse> {

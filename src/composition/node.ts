@@ -84,17 +84,35 @@ export async function startNode(config: AppConfig, options: { migrate?: boolean 
   }
 }
 
+/**
+ * Idle keep-alive connections stay open longer than the proxy keeps its own (nginx's
+ * upstream keepalive_timeout is 60 s): with Node's 5 s default the node closed connections
+ * nginx was about to reuse, and a POST sent on one got a reset (a 502 behind nginx).
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 function listen(app: ReturnType<typeof createHttpApp>, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    // Must exceed keepAliveTimeout, or a request arriving on a long-idle socket is cut off.
+    server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
     server.once('error', reject);
   });
 }
 
-/** Stops accepting connections and waits for requests in progress; idle keep-alive sockets are closed now. */
+/**
+ * Stops accepting connections and waits for requests in progress. Idle keep-alive sockets
+ * are closed now, and those busy now as soon as their response ends: left to the keep-alive
+ * timeout, they would hold the node open past its shutdown deadline.
+ */
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    server.close(() => {
+      clearInterval(sweep);
+      resolve();
+    });
     server.closeIdleConnections();
   });
 }

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { RunningNode } from '../../src/composition/node';
 import { TOKENS } from '../../src/composition/tokens';
 import { createTestEnvironment, startTestNode, type TestEnvironment } from '../support/test-node';
@@ -19,6 +20,25 @@ describe('a Parley node on real Kafka and Postgres', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok', node: node.nodeId });
   });
+
+  it('when a keep-alive connection idles past Node\'s 5 s default, then the node still serves on it (a proxy reusing it gets no reset)', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const req = http.get(`${base}/healthz`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        });
+        req.on('error', reject);
+      });
+    try {
+      expect(await get()).toEqual({ status: 200, reused: false });
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      expect(await get()).toEqual({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
+  }, 15_000);
 
   it('when its dependencies work, then /readyz reports every check ok', async () => {
     const res = await fetch(`${base}/readyz`);
