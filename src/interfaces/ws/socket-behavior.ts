@@ -80,9 +80,12 @@ export function socketBehavior(options: SocketBehaviorOptions): WebSocketBehavio
         (error: unknown) => logger.error({ err: error }, 'websocket flood guard failed'),
       );
     },
-    close: (socket) => {
+    close: (socket, code, reason) => {
       const state = socket.getUserData();
       state.closed = true;
+      // 1006 is a connection that ended without a close frame: a client vanishing, or uWS
+      // cutting it (backpressure, a protocol error). The code tells those apart from the outside.
+      if (code === 1006) logger.info({ user: state.user.id, code, reason: Buffer.from(reason).toString('utf8') }, 'websocket closed without a close frame');
       if (options.onClose(socket)) flood.forget(state.user.id);
     },
   };
