@@ -8,6 +8,7 @@ import type { BenchRun, ScenarioOutcome } from './scenario';
 
 /** The knee: the highest rate whose p99 (intended send → frame at recipient) stays under this, with no failed request. */
 const KNEE_P99_MS = 250;
+const WARMUP_SECONDS = 5;
 
 interface Step {
   rate: number;
@@ -55,9 +56,10 @@ export async function runThroughput(run: BenchRun): Promise<ScenarioOutcome> {
     return { rate, accepted: stepAccepted, failed: sent.failed, failures: sent.failures, deliveries, expected, acceptP99: summarize(sent.acceptLatency).p99, delivery: deliveryLatency, server, passed };
   };
 
-  // A short warm-up (JIT, connection pools, consumer fetch loops), left out of the figures.
+  // A warm-up (JIT, connection pools, consumer fetch loops, first session touches), left out
+  // of the figures: after 2 s, fresh nodes still showed their compile pauses in the first step.
   const warmupRate = Math.min(200, options.ramp ? options.rampStart : (options.rate ?? 500));
-  await step('warmup', warmupRate, 2);
+  await step('warmup', warmupRate, WARMUP_SECONDS);
 
   const steps: Step[] = [];
   if (options.ramp) {
