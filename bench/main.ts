@@ -29,6 +29,10 @@ const SOCKETS_PER_PROCESS = 5_000;
 const MAX_PROCESSES = 4;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
   let options: BenchOptions;
   try {
     options = parseBenchOptions(argv);

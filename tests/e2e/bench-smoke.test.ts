@@ -36,8 +36,8 @@ describe('npm run bench (smoke)', () => {
 
   it.each([
     ['latency', ['--count', '20', '--pairs', '2', '--interval', '5']],
-    ['throughput', ['--path', 'http', '--clients', '8', '--rate', '40', '--duration', '2']],
-    ['throughput', ['--path', 'ws', '--clients', '8', '--room-size', '4', '--ramp', '--ramp-start', '20', '--ramp-step', '20', '--ramp-max', '40', '--step-duration', '1']],
+    ['throughput', ['--path', 'http', '--clients', '8', '--rate', '40', '--duration', '2', '--warmup', '1']],
+    ['throughput', ['--path', 'ws', '--clients', '8', '--room-size', '4', '--warmup', '1', '--ramp', '--ramp-start', '20', '--ramp-step', '20', '--ramp-max', '40', '--step-duration', '1']],
     ['fanout', ['--members', '6', '--count', '10', '--rate', '20']],
     ['connections', ['--connections', '60', '--users', '3', '--hold', '0']],
   ])('when the %s scenario runs at a tiny size (%j), then it accounts for every message and writes the JSON and the chart', async (scenario, args) => {
