@@ -8,7 +8,7 @@ import type { Database } from './schema';
 type Db = Kysely<Database>;
 
 /**
- * Stores a batch in three round trips, none of them a transaction of its own: one query
+ * Stores a batch in two or three round trips, none of them a transaction of its own: one query
  * finds what is already stored (by id, and by sender + clientMessageId), one reads the
  * rooms the batch goes to, and one statement advances each conversation's last_seq and
  * inserts the new messages with seqs in the given (Kafka) order, atomically as any single
