@@ -22,7 +22,7 @@ load
   --json FILE            also write the figures as JSON, and FILE's name with .svg: the latency chart
 latency      --count N (500) --interval MS (20) --pairs N (10)
 throughput   --path http|ws (http) --rate R (500) --duration S (20) --clients N (200) --room-size K (0: DM pairs)
-             --warmup S (15: left out of the figures, past a fresh deployment's start-up pause)
+             --warmup S (5: sent first and left out of the figures)
              --ramp [--ramp-start R (500) --ramp-step R (500) --ramp-max R (6000) --step-duration S (10)]
 fanout       --members N (500) --count N (100) --rate R (10)
 connections  --connections N (10000) --users N (50) --hold S (5) --concurrency N (100 per load process)
@@ -131,7 +131,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     path,
     rate: optional('rate'),
     durationSeconds: number('duration', 20),
-    warmupSeconds: number('warmup', 15, 0),
+    warmupSeconds: number('warmup', 5, 0),
     clients: number('clients', 200, 2),
     roomSize,
     ramp: values.ramp ?? false,

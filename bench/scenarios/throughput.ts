@@ -56,9 +56,7 @@ export async function runThroughput(run: BenchRun): Promise<ScenarioOutcome> {
   };
 
   // A warm-up (JIT, connection pools, consumer fetch loops, first session touches), left out
-  // of the figures. Its default 15 s outlasts the one-off pause of 300-500 ms a fresh
-  // deployment shows about 15 s after start (in accepted → stored; see bench/README.md),
-  // which otherwise landed in a ramp's first step and made the knee depend on start-up.
+  // of the figures: with 2 s, fresh nodes' compile pauses still landed in a ramp's first step.
   const warmupRate = Math.min(200, options.ramp ? options.rampStart : (options.rate ?? 500));
   if (options.warmupSeconds > 0) await step('warmup', warmupRate, options.warmupSeconds);
 

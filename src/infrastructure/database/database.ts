@@ -19,6 +19,11 @@ export function createDatabase(options: { url: string; poolSize: number; applica
     max: options.poolSize,
     application_name: options.applicationName ?? 'parley',
     connectionTimeoutMillis: 5_000,
+    // Connections are kept, not dropped after pg's default 10 s idle: opening one forks a
+    // Postgres backend, and the bench saw 300-500 ms stalls every ~15 s as a node's pool
+    // shrank between bursts and grew again. Keep-alive lets a dead peer be noticed.
+    idleTimeoutMillis: 0,
+    keepAlive: true,
   });
   // An idle client that loses its connection (database restart) must not crash the process.
   pool.on('error', () => undefined);
