@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- <latency|throughput|fanout|connections> [options]`: starts a Parley
+ * `npm run bench -- <latency|throughput|fanout|connections|store> [options]`: starts a Parley
  * deployment (or attaches to one), drives load from forked load processes, prints the
  * figures and the accounting line, and exits non-zero when any message was lost,
  * duplicated or reordered.
@@ -15,6 +15,7 @@ import { runConnections } from './scenarios/connections';
 import { runFanout } from './scenarios/fanout';
 import { runLatency } from './scenarios/latency';
 import type { BenchRun, ScenarioOutcome } from './scenarios/scenario';
+import { runStore } from './scenarios/store';
 import { runThroughput } from './scenarios/throughput';
 
 const SCENARIO_RUNNERS: Record<Scenario, (run: BenchRun) => Promise<ScenarioOutcome>> = {
@@ -22,6 +23,7 @@ const SCENARIO_RUNNERS: Record<Scenario, (run: BenchRun) => Promise<ScenarioOutc
   throughput: runThroughput,
   fanout: runFanout,
   connections: runConnections,
+  store: runStore,
 };
 
 /** Sockets per load process when --load-processes is not given, and the most processes started. */

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['latency', 'throughput', 'fanout', 'connections'] as const;
+export const SCENARIOS = ['latency', 'throughput', 'fanout', 'connections', 'store'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
-export const USAGE = `usage: npm run bench -- <latency|throughput|fanout|connections> [options]
+export const USAGE = `usage: npm run bench -- <latency|throughput|fanout|connections|store> [options]
 
 deployment
   --nodes N              nodes to start (2)
@@ -26,6 +26,7 @@ throughput   --path http|ws (http) --rate R (500) --duration S (20) --clients N 
              --ramp [--ramp-start R (500) --ramp-step R (500) --ramp-max R (6000) --step-duration S (10)]
 fanout       --members N (500) --count N (100) --rate R (10)
 connections  --connections N (10000) --users N (50) --hold S (5) --concurrency N (100 per load process)
+store        --count N (20000) --pairs N (100)   (own deployment only: writes the accepted topic itself)
 `;
 
 export interface BenchOptions {
@@ -127,7 +128,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     json: values.json ?? null,
     count: optional('count'),
     intervalMs: number('interval', 20, 0),
-    pairs: number('pairs', 10),
+    pairs: number('pairs', scenario === 'store' ? 100 : 10),
     path,
     rate: optional('rate'),
     durationSeconds: number('duration', 20),
