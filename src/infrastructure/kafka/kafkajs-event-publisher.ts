@@ -3,6 +3,14 @@ import type { ChatEvent, EventPublisher } from '../../application/ports/event-pu
 import { encodeEvent, eventKey } from './event-codec';
 import type { TopicNames } from './topics';
 
+/**
+ * A broker refuses a record batch over its message.max.bytes (1 MiB by default) with a
+ * non-retriable MESSAGE_TOO_LARGE, and kafkajs puts a request's records for one partition
+ * in one batch. Requests stay well under it: a store consumer announcing a catch-up batch
+ * of thousands of messages crashed on exactly that.
+ */
+const MAX_REQUEST_BYTES = 256 * 1024;
+
 interface Pending {
   events: ChatEvent[];
   resolve(): void;
@@ -65,27 +73,54 @@ export class KafkajsEventPublisher implements EventPublisher {
     while (this.queue.length > 0) {
       const batch = this.queue;
       this.queue = [];
-      try {
-        await this.producer.sendBatch({ acks: -1, topicMessages: this.toTopicMessages(batch) });
-        for (const pending of batch) pending.resolve();
-      } catch (error) {
-        for (const pending of batch) pending.reject(error);
-      }
+      await this.send(batch);
     }
     this.inFlight = null;
   }
 
-  private toTopicMessages(batch: Pending[]): TopicMessages[] {
-    const byTopic = new Map<string, KafkaMessage[]>();
-    for (const { events } of batch) {
+  /**
+   * Sends the batch as requests of at most MAX_REQUEST_BYTES, in order. A caller is
+   * answered when its last record is acknowledged; after a failed request the rest of the
+   * batch is not sent (that would reorder it), and every caller not yet answered gets the error.
+   */
+  private async send(batch: Pending[]): Promise<void> {
+    const requests = this.toRequests(batch);
+    let answered = 0;
+    try {
+      for (const request of requests) {
+        await this.producer.sendBatch({ acks: -1, topicMessages: request.topicMessages });
+        for (; answered < request.completes; answered += 1) batch[answered]!.resolve();
+      }
+    } catch (error) {
+      for (; answered < batch.length; answered += 1) batch[answered]!.reject(error);
+    }
+  }
+
+  /** Cuts the batch into requests by encoded size; `completes` counts the callers whose last record is in or before the request. */
+  private toRequests(batch: Pending[]): { topicMessages: TopicMessages[]; completes: number }[] {
+    const requests: { topicMessages: TopicMessages[]; completes: number }[] = [];
+    let byTopic = new Map<string, KafkaMessage[]>();
+    let bytes = 0;
+    const cut = (completes: number) => {
+      if (byTopic.size === 0) return;
+      requests.push({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), completes });
+      byTopic = new Map();
+      bytes = 0;
+    };
+    batch.forEach(({ events }, index) => {
       for (const event of events) {
+        const message = { key: eventKey(event), value: encodeEvent(event) };
+        const size = Buffer.byteLength(message.key) + Buffer.byteLength(message.value);
+        if (bytes > 0 && bytes + size > MAX_REQUEST_BYTES) cut(index);
         const topic = this.topicOf(event);
         const messages = byTopic.get(topic) ?? [];
-        messages.push({ key: eventKey(event), value: encodeEvent(event) });
+        messages.push(message);
         byTopic.set(topic, messages);
+        bytes += size;
       }
-    }
-    return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    });
+    cut(batch.length);
+    return requests;
   }
 
   private topicOf(event: ChatEvent): string {
