@@ -1,24 +1,11 @@
 import { now, sleep } from '../clock';
 import { mergeHistograms, type Histogram } from '../histogram';
 import { LoadGenerator } from './load-generator';
-import type { SendPlan, SocketReport, SocketSpec } from './protocol';
+import type { OpenResult, SendPlan, SendResult, SocketReport, SocketSpec } from './protocol';
 
-export interface FleetOpenResult {
-  opened: number;
-  failed: number;
-  failures: Record<string, number>;
-  openLatency: Histogram;
-  elapsedMs: number;
-}
-
-export interface FleetSendResult {
-  attempted: number;
-  accepted: Record<string, number>;
-  failed: number;
-  failures: Record<string, number>;
-  acceptLatency: Histogram;
-  elapsedMs: number;
-}
+/** The load processes' answers added up, their histograms decoded and merged. */
+export type FleetOpenResult = Omit<OpenResult, 'openHistogram'> & { openLatency: Histogram };
+export type FleetSendResult = Omit<SendResult, 'acceptHistogram'> & { acceptLatency: Histogram };
 
 export interface FleetCollectResult {
   reports: SocketReport[];
