@@ -24,9 +24,14 @@ export async function storedCount(databaseUrl: string | null, runTag: string): P
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ count: number }>('select count(*)::int as count from messages where client_message_id like $1', [`${runTag}~%`]);
-    return rows[0]?.count ?? 0;
+    return await countStored(client, runTag);
   } finally {
     await client.end();
   }
+}
+
+/** The same count on a connection the caller keeps, for polling without a connection each time. */
+export async function countStored(client: pg.Client, runTag: string): Promise<number> {
+  const { rows } = await client.query<{ count: number }>('select count(*)::int as count from messages where client_message_id like $1', [`${runTag}~%`]);
+  return rows[0]?.count ?? 0;
 }

@@ -6,6 +6,7 @@ import { sleep } from '../clock';
 import { newHistogram, recordMs } from '../histogram';
 import { messageId } from '../load/message-ids';
 import { registerUsers } from '../population';
+import { countStored } from '../server-probes';
 import { directConversationId } from '../../src/domain/conversation';
 import type { Message } from '../../src/domain/message';
 import { encodeEvent, eventKey } from '../../src/infrastructure/kafka/event-codec';
@@ -43,6 +44,8 @@ export async function runStore(run: BenchRun): Promise<ScenarioOutcome> {
   try {
     const started = Date.now();
     const samples: { at: number; stored: number }[] = [];
+    /** Written records per conversation: what the accounting expects stored. */
+    const accepted: Record<string, number> = {};
     let produced = 0;
     const producing = (async () => {
       while (produced < count) {
@@ -59,6 +62,7 @@ export async function runStore(run: BenchRun): Promise<ScenarioOutcome> {
             createdAt: new Date(),
             clientMessageId: messageId(run.runTag, `s${produced + i}`, Date.now()),
           };
+          accepted[message.conversationId] = (accepted[message.conversationId] ?? 0) + 1;
           return { type: 'message.accepted' as const, message };
         });
         await producer.send({ topic, acks: -1, messages: events.map((event) => ({ key: eventKey(event), value: encodeEvent(event) })) });
@@ -71,7 +75,7 @@ export async function runStore(run: BenchRun): Promise<ScenarioOutcome> {
     let stored = 0;
     for (;;) {
       await sleep(SAMPLE_MS);
-      stored = await storedOfRun(database, run.runTag);
+      stored = await countStored(database, run.runTag);
       samples.push({ at: Date.now(), stored });
       if ((stored >= count && produced >= count) || Date.now() > deadline) break;
     }
@@ -81,12 +85,6 @@ export async function runStore(run: BenchRun): Promise<ScenarioOutcome> {
     const seconds = (finished - started) / 1000;
     const peak = peakRate(samples);
     const inBacklog = await timeInBacklog(database, run.runTag);
-    const accepted: Record<string, number> = {};
-    for (let i = 0; i < count; i += 1) {
-      const { sender, recipient } = pairs[i % pairs.length]!;
-      const id = directConversationId(sender.id, recipient.id);
-      accepted[id] = (accepted[id] ?? 0) + 1;
-    }
     const accounting = account({ accepted, stored, expectations: new Map(), reports: [], failedRequests: 0 });
     return {
       settings: { count, pairs: options.pairs, bodyBytes: options.bodyBytes, partitions: options.partitions, nodes: deployment.nodes.length },
@@ -105,11 +103,6 @@ export async function runStore(run: BenchRun): Promise<ScenarioOutcome> {
     await producer.disconnect();
     await database.end();
   }
-}
-
-async function storedOfRun(database: pg.Client, runTag: string): Promise<number> {
-  const { rows } = await database.query<{ count: number }>('select count(*)::int as count from messages where client_message_id like $1', [`${runTag}~%`]);
-  return rows[0]?.count ?? 0;
 }
 
 /** The most rows stored within any one second of samples. */

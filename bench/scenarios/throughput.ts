@@ -56,7 +56,7 @@ export async function runThroughput(run: BenchRun): Promise<ScenarioOutcome> {
   };
 
   // A warm-up (JIT, connection pools, consumer fetch loops, first session touches), left out
-  // of the figures: with 2 s, fresh nodes' compile pauses still landed in a ramp's first step.
+  // of the figures: with 2 s, start-up effects of fresh nodes still landed in a ramp's first step.
   const warmupRate = Math.min(200, options.ramp ? options.rampStart : (options.rate ?? 500));
   if (options.warmupSeconds > 0) await step('warmup', warmupRate, options.warmupSeconds);
 

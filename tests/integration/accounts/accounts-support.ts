@@ -4,7 +4,6 @@ import type { RunningNode } from '../../../src/composition/node';
 import { TOKENS } from '../../../src/composition/tokens';
 import { decodeEvent } from '../../../src/infrastructure/kafka/event-codec';
 import { ApiClient } from '../../support/api-client';
-import type { TestEnvironment } from '../../support/test-node';
 
 export const PASSWORD = 'correct horse battery';
 
