@@ -24,7 +24,7 @@ export const infrastructureModule = (config: AppConfig) =>
       .toDynamicValue((ctx) => createKafka({ ...config.kafka, logger: ctx.get(TOKENS.Logger) }))
       .inSingletonScope();
     bind(TOKENS.KafkaProducer)
-      .toDynamicValue((ctx) => new KafkajsEventPublisher(ctx.get(TOKENS.Kafka), ctx.get(TOKENS.Topics)))
+      .toDynamicValue((ctx) => new KafkajsEventPublisher(ctx.get(TOKENS.Kafka), ctx.get(TOKENS.Topics), { publishTimeoutMs: config.kafka.publishTimeoutMs }))
       .inSingletonScope();
     bind(TOKENS.EventPublisher).toService(TOKENS.KafkaProducer);
     bind(TOKENS.IdGenerator).toConstantValue({ next: () => uuidv7() });

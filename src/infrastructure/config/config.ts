@@ -31,6 +31,7 @@ const schema = z
     KAFKA_PARTITIONS: positiveInt.default(6),
     KAFKA_REPLICATION_FACTOR: positiveInt.default(1),
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
+    PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
     SESSION_SECRET: list.optional(),
     SESSION_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
     SESSION_IDLE_TIMEOUT_MINUTES: positiveInt.default(120),
@@ -108,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       partitions: e.KAFKA_PARTITIONS,
       replicationFactor: e.KAFKA_REPLICATION_FACTOR,
       sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
+      publishTimeoutMs: e.PUBLISH_TIMEOUT_MS,
     },
     session: {
       secrets: e.SESSION_SECRET ?? [DEVELOPMENT_SECRET],

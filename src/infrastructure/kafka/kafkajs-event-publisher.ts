@@ -1,5 +1,6 @@
 import { Partitioners, type Kafka, type Message as KafkaMessage, type Producer, type TopicMessages } from 'kafkajs';
 import type { ChatEvent, EventPublisher } from '../../application/ports/event-publisher';
+import { unavailable } from '../errors/dependency-failure';
 import { encodeEvent, eventKey } from './event-codec';
 import type { TopicNames } from './topics';
 
@@ -11,8 +12,20 @@ import type { TopicNames } from './topics';
  */
 const MAX_REQUEST_BYTES = 256 * 1024;
 
+/** Events waiting for a request at most; past it a publish is refused at once rather than queued. */
+const MAX_QUEUED_EVENTS = 10_000;
+
+export interface PublisherOptions {
+  /** A caller not acknowledged within this long is answered `unavailable` (its outcome may still be a success). */
+  publishTimeoutMs: number;
+  maxQueuedEvents?: number;
+}
+
 interface Pending {
   events: ChatEvent[];
+  /** Settled: answered (acknowledged, failed or past its deadline); it is then never sent if not sent yet. */
+  settled: boolean;
+  timer: NodeJS.Timeout;
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -20,19 +33,33 @@ interface Pending {
 /**
  * The process's one Kafka producer. Calls that arrive while a request is in flight are
  * grouped into the next `sendBatch` (group commit): at low load a message costs one
- * round trip, under load the batches grow instead of the queue of round trips. Only one
- * request is in flight at a time, which keeps the idempotent producer's ordering simple.
+ * round trip, under load the batches grow instead of the queue of round trips.
+ *
+ * Not idempotent, on purpose: kafkajs's idempotent producer reuses a sequence number after a
+ * send whose outcome it never learnt, and the broker then acknowledges the next, different
+ * batch as a "duplicate" without writing it (an acknowledged message lost; see the README).
+ * One request in flight keeps the order; a retried batch that was written twice is harmless,
+ * because the store keeps one message per id and sockets one per seq.
+ *
+ * Every call has a deadline: a stalled broker answers callers `unavailable` instead of
+ * holding them, and what was never sent by then is dropped from the queue.
  */
 export class KafkajsEventPublisher implements EventPublisher {
   private readonly producer: Producer;
+  private readonly maxQueuedEvents: number;
   private queue: Pending[] = [];
+  private queuedEvents = 0;
   private inFlight: Promise<void> | null = null;
   private connected = false;
 
-  constructor(kafka: Kafka, private readonly topics: TopicNames) {
+  constructor(
+    kafka: Kafka,
+    private readonly topics: TopicNames,
+    private readonly options: PublisherOptions,
+  ) {
+    this.maxQueuedEvents = options.maxQueuedEvents ?? MAX_QUEUED_EVENTS;
     this.producer = kafka.producer({
-      // Idempotence makes broker-side retries unable to duplicate or reorder a batch.
-      idempotent: true,
+      idempotent: false,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       // Murmur2 like the Java client, so a key lands on the same partition whoever produces it.
@@ -55,9 +82,18 @@ export class KafkajsEventPublisher implements EventPublisher {
 
   publishAll(events: ChatEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    if (!this.connected) return Promise.reject(new Error('the Kafka producer is not connected'));
+    if (!this.connected) return Promise.reject(unavailable('The message broker'));
+    if (this.queuedEvents + events.length > this.maxQueuedEvents) return Promise.reject(unavailable('The message broker'));
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ events, resolve, reject });
+      const pending: Pending = {
+        events,
+        settled: false,
+        timer: setTimeout(() => settle(pending, unavailable('The message broker')), this.options.publishTimeoutMs),
+        resolve,
+        reject,
+      };
+      this.queue.push(pending);
+      this.queuedEvents += events.length;
       if (!this.inFlight) this.inFlight = this.drain();
     });
   }
@@ -71,9 +107,11 @@ export class KafkajsEventPublisher implements EventPublisher {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue;
+      // A caller already answered `unavailable` was told its message was not taken: never send it late.
+      const batch = this.queue.filter((pending) => !pending.settled);
       this.queue = [];
-      await this.send(batch);
+      this.queuedEvents = 0;
+      if (batch.length > 0) await this.send(batch);
     }
     this.inFlight = null;
   }
@@ -89,10 +127,10 @@ export class KafkajsEventPublisher implements EventPublisher {
     try {
       for (const request of requests) {
         await this.producer.sendBatch({ acks: -1, topicMessages: request.topicMessages });
-        for (; answered < request.completes; answered += 1) batch[answered]!.resolve();
+        for (; answered < request.completes; answered += 1) settle(batch[answered]!);
       }
     } catch (error) {
-      for (; answered < batch.length; answered += 1) batch[answered]!.reject(error);
+      for (; answered < batch.length; answered += 1) settle(batch[answered]!, error);
     }
   }
 
@@ -134,4 +172,13 @@ export class KafkajsEventPublisher implements EventPublisher {
         return this.topics.control;
     }
   }
+}
+
+/** Answers a caller once: the first of acknowledgement, failure or deadline wins. */
+function settle(pending: Pending, error?: unknown): void {
+  if (pending.settled) return;
+  pending.settled = true;
+  clearTimeout(pending.timer);
+  if (error === undefined) pending.resolve();
+  else pending.reject(error);
 }

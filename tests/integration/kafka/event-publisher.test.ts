@@ -15,7 +15,7 @@ import { testRunId, testServices, topicPrefix } from '../../support/services';
 describe('the one producer against a real broker', () => {
   const kafka = new Kafka({ brokers: testServices().kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
   const topics = topicNames(`${topicPrefix(testRunId())}${randomBytes(4).toString('hex')}`);
-  const publisher = new KafkajsEventPublisher(kafka, topics);
+  const publisher = new KafkajsEventPublisher(kafka, topics, { publishTimeoutMs: 30_000 });
 
   beforeAll(async () => {
     await ensureTopics(kafka, topics, { partitions: 3, replicationFactor: 1 });
