@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -90,6 +90,17 @@ describe('docker/Dockerfile', () => {
     expect(user?.args).toBe('node');
     const cmd = runtime.steps.find((step) => step.keyword === 'CMD')!;
     expect(JSON.parse(cmd.args)).toEqual(['node', 'dist/src/interfaces/cli/main.js', 'serve']);
+  });
+
+  it('when read, then the build stage applies patches/ and the runtime stage runs every patched package from it', () => {
+    // Both stages skip install scripts, so the project's postinstall (patch-package) never runs by itself there.
+    const patched = readdirSync(path.join(ROOT, 'patches')).map((file) => /^(.+)\+[^+]+\.patch$/.exec(file)?.[1]?.replace(/\+/g, '/'));
+    expect(patched).toContain('kafkajs');
+    expect(build.steps).toContainEqual({ keyword: 'COPY', args: 'patches ./patches' });
+    expect(runs(build.steps)[0]).toMatch(/&& npx patch-package --error-on-fail$/);
+    for (const name of patched) {
+      expect(runtime.steps).toContainEqual({ keyword: 'COPY', args: `--from=build /app/node_modules/${name} ./node_modules/${name}` });
+    }
   });
 
   describe('its HEALTHCHECK', () => {

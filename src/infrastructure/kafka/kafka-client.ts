@@ -1,4 +1,6 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import net from 'node:net';
+import tls from 'node:tls';
+import { Kafka, logLevel, type ISocketFactory, type LogEntry } from 'kafkajs';
 import type { Logger } from '../logging/logger';
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -24,12 +26,31 @@ const EXPECTED_WARNINGS = new Set(['Limiting retries for the idempotent producer
  */
 const isBrokerAnswer = (message: string) => message.startsWith('Response ');
 
+/** kafkajs's own keep-alive delay (node_modules/kafkajs/src/network/socketFactory.js). */
+const KEEP_ALIVE_DELAY_MS = 60_000;
+
+/**
+ * kafkajs's default socket factory (TLS with SNI when the broker is named by host name,
+ * TCP keep-alive) with Nagle's algorithm off: a small request written while an earlier one is
+ * still unacknowledged would otherwise wait for the broker's delayed ACK, and every produce and
+ * fetch here is a small request on a latency-bound path.
+ */
+export const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+  const socket = ssl
+    ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+    : net.connect({ host, port }, onConnect);
+  socket.setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
+  socket.setNoDelay(true);
+  return socket;
+};
+
 /** A kafkajs client whose logs go through our logger instead of its console output. */
 export function createKafka(options: { brokers: readonly string[]; clientId: string; logger: Logger }): Kafka {
   const log = options.logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: options.clientId,
     brokers: [...options.brokers],
+    socketFactory: noDelaySocketFactory,
     // Fail fast at start-up when nothing answers, then keep retrying briefly on transient errors.
     connectionTimeout: 3_000,
     requestTimeout: 30_000,
