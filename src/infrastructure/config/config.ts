@@ -29,7 +29,7 @@ const schema = z
     KAFKA_CLIENT_ID: z.string().min(1).default('parley'),
     KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be letters, digits, . _ -').default('parley'),
     KAFKA_PARTITIONS: positiveInt.default(6),
-    KAFKA_REPLICATION_FACTOR: positiveInt.default(1),
+    KAFKA_REPLICATION_FACTOR: positiveInt.optional(),
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
     PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
     SESSION_SECRET: list.optional(),
@@ -107,7 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       clientId: e.KAFKA_CLIENT_ID,
       topicPrefix: e.KAFKA_TOPIC_PREFIX,
       partitions: e.KAFKA_PARTITIONS,
-      replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+      // Unset: one replica per listed broker, up to 3 (1 for the single dev broker).
+      replicationFactor: e.KAFKA_REPLICATION_FACTOR ?? Math.min(3, new Set(e.KAFKA_BROKERS).size),
       sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
       publishTimeoutMs: e.PUBLISH_TIMEOUT_MS,
     },

@@ -26,6 +26,25 @@ describe('configuration', () => {
     expect(message).not.toContain('\n');
   });
 
+  it('when KAFKA_REPLICATION_FACTOR is unset, then topics get one replica per listed broker, at most 3', () => {
+    const replicas = (brokers: string) => loadConfig({ KAFKA_BROKERS: brokers }).kafka.replicationFactor;
+    expect(loadConfig({}).kafka.replicationFactor).toBe(1);
+    expect(replicas('127.0.0.1:9092')).toBe(1);
+    expect(replicas('127.0.0.1:9092,127.0.0.1:9094')).toBe(2);
+    expect(replicas('127.0.0.1:9092,127.0.0.1:9094,127.0.0.1:9096')).toBe(3);
+    expect(replicas('k1:9092,k2:9092,k3:9092,k4:9092,k5:9092')).toBe(3);
+    // The same broker listed twice is still one broker.
+    expect(replicas('127.0.0.1:9092, 127.0.0.1:9092')).toBe(1);
+  });
+
+  it('when KAFKA_REPLICATION_FACTOR is set, then it wins over the broker count', () => {
+    const brokers = '127.0.0.1:9092,127.0.0.1:9094,127.0.0.1:9096';
+    expect(loadConfig({ KAFKA_BROKERS: brokers, KAFKA_REPLICATION_FACTOR: '2' }).kafka.replicationFactor).toBe(2);
+    expect(loadConfig({ KAFKA_BROKERS: '127.0.0.1:9092', KAFKA_REPLICATION_FACTOR: '3' }).kafka.replicationFactor).toBe(3);
+    expect(loadConfig({ KAFKA_BROKERS: brokers, KAFKA_REPLICATION_FACTOR: '' }).kafka.replicationFactor).toBe(3);
+    expect(messageOf({ KAFKA_REPLICATION_FACTOR: '0' })).toMatch(/^Invalid configuration: KAFKA_REPLICATION_FACTOR must be a positive whole number/);
+  });
+
   it('when a port is not a number, then the error names it', () => {
     expect(messageOf({ HTTP_PORT: 'abc' })).toBe('Invalid configuration: HTTP_PORT must be a port number (0-65535) (got "abc")');
     expect(messageOf({ WS_PORT: '70000' })).toMatch(/^Invalid configuration: WS_PORT/);
