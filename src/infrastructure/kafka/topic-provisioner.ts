@@ -29,14 +29,26 @@ async function createTopics(admin: Admin, topics: string[], options: { partition
         topic,
         numPartitions: options.partitions,
         replicationFactor: options.replicationFactor,
-        // Message topics keep a week: enough for a node to catch up after an outage.
-        configEntries: [{ name: 'retention.ms', value: String(7 * 24 * 3_600_000) }],
+        configEntries: [
+          // Message topics keep a week: enough for a node to catch up after an outage.
+          { name: 'retention.ms', value: String(7 * 24 * 3_600_000) },
+          { name: 'min.insync.replicas', value: String(minInsyncReplicasFor(options.replicationFactor)) },
+        ],
       })),
     });
   } catch (error) {
     // Another node created them between our list and create: that is the outcome we wanted.
     if (!(error instanceof Error && /already exists/i.test(error.message + JSON.stringify(error)))) throw error;
   }
+}
+
+/**
+ * How many replicas must hold a record before an acks=-1 write is acknowledged. With 3 replicas,
+ * 2: an acknowledged message survives the loss of any one broker, and writes go on while one is
+ * down. With fewer there is no broker to spare, so 1 (2 of 2 would stop all writes when one fails).
+ */
+export function minInsyncReplicasFor(replicationFactor: number): number {
+  return replicationFactor >= 3 ? 2 : 1;
 }
 
 /**
