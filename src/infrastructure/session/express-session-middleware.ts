@@ -22,7 +22,10 @@ export function createSessionMiddleware(store: Store, options: SessionCookieOpti
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    unset: 'destroy',
+    // Never 'destroy': express-session then deletes the row of any request whose session it
+    // could not load (req.session unset after a store error), so a database stall during a
+    // Kafka outage logged out everyone who made a request. Logout destroys explicitly.
+    unset: 'keep',
     cookie: {
       httpOnly: true,
       sameSite: 'lax',

@@ -3,6 +3,7 @@ import type { ReplayMessages } from '../../application/use-cases/replay-messages
 import type { SendMessage } from '../../application/use-cases/send-message';
 import { DomainError } from '../../domain/errors';
 import type { StoredMessage } from '../../domain/message';
+import { asDependencyFailure } from '../../infrastructure/errors/dependency-failure';
 import type { Logger } from '../../infrastructure/logging/logger';
 import type { Metrics } from '../../infrastructure/metrics/metrics';
 import { parseClientFrame, type ResumeFrame, type SendFrame, type ServerFrame } from './frames';
@@ -90,6 +91,11 @@ export class ClientFrames {
   /** Unknown failures are logged here and reach the client as `internal`, with nothing inside. */
   private asDomainError(error: unknown, frame: string): DomainError {
     if (error instanceof DomainError) return error;
+    const dependency = asDependencyFailure(error);
+    if (dependency) {
+      this.deps.logger.warn({ err: error, frame }, 'dependency unavailable');
+      return dependency;
+    }
     this.deps.logger.error({ err: error, frame }, 'websocket frame failed');
     return new DomainError('internal', 'Something went wrong.');
   }

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { DomainError, type ErrorCode } from '../../../domain/errors';
+import { asDependencyFailure } from '../../../infrastructure/errors/dependency-failure';
 import { HTTP_STATUS } from '../../error-catalog';
 
 /** Body-parser and similar libraries signal HTTP errors with a `type`; translate the ones clients cause. */
@@ -20,7 +21,10 @@ function fromLibraryError(error: { type?: string; status?: number }): DomainErro
 /** The one place an error becomes an HTTP response: `{error: {code, message, details?}}`. */
 export function errorHandler(): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const known = error instanceof DomainError ? error : fromLibraryError(error);
+    const dependency = asDependencyFailure(error);
+    // The request was fine and a dependency failed: 503 with Retry-After, logged without alarm.
+    if (dependency && !(error instanceof DomainError)) req.log?.warn({ err: error }, 'dependency unavailable');
+    const known = error instanceof DomainError ? error : (dependency ?? fromLibraryError(error));
     if (!known) {
       // Unknown errors are logged with the request id; the client learns nothing internal.
       req.log?.error({ err: error }, 'unhandled error');
