@@ -46,3 +46,10 @@ export const validationFailed = (fields: FieldIssue[], message = 'The request is
   new DomainError('validation_failed', message, { fields });
 
 export const notFound = (what: string) => new DomainError('not_found', `${what} was not found.`);
+
+/** How long a client should wait before retrying when a dependency is down (the Retry-After header). */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** A dependency cannot serve now; the request was fine and may be retried as it is. */
+export const unavailable = (what: string) =>
+  new DomainError('unavailable', `${what} is unavailable right now; retry shortly.`, { retryAfterSeconds: RETRY_AFTER_SECONDS });

@@ -1,6 +1,6 @@
 import type { Recipient } from '../../domain/conversation';
 import { conversationIdFor } from '../../domain/conversation';
-import { DomainError, notFound } from '../../domain/errors';
+import { DomainError, notFound, unavailable } from '../../domain/errors';
 import { normalizeBody, type Message } from '../../domain/message';
 import { notAMember, roomNotFound } from '../../domain/room';
 import type { PublicUser } from '../../domain/user';
@@ -24,6 +24,9 @@ export interface SendMessageResult {
   duplicate: boolean;
 }
 
+/** How often a send waits to see whether a racing send of the same clientMessageId got through. */
+const RACE_POLL_MS = 50;
+
 /**
  * Accepts a message: checks it, then hands it to Kafka and answers once every in-sync
  * replica has it. Storing and seq assignment happen later, in the store consumer.
@@ -35,6 +38,8 @@ export class SendMessage {
     private readonly messages: MessageRepository,
     private readonly requests: MessageRequestLog,
     private readonly ids: IdGenerator,
+    /** The publisher's deadline: an attempt holding a clientMessageId longer than this has given up. */
+    private readonly publishTimeoutMs: number,
   ) {}
 
   /** The publisher is passed per call: HTTP hands over `req.publisher`, the WebSocket gateway its injected one. */
@@ -50,16 +55,50 @@ export class SendMessage {
       body,
       createdAt: new Date(),
     };
-    const publish = () => publisher.publish({ type: 'message.accepted', message });
     if (command.clientMessageId === undefined) {
-      await publish();
+      await publisher.publish({ type: 'message.accepted', message });
       return { message, duplicate: false };
     }
     message.clientMessageId = checkClientMessageId(command.clientMessageId);
-    const reservation = await this.requests.reserveWhile(message, publish);
-    if (reservation.reserved) return { message, duplicate: false };
-    const stored = await this.messages.findById(reservation.original.id);
-    return { message: stored ?? reservation.original, duplicate: true };
+    return this.acceptOnce(message, publisher);
+  }
+
+  /**
+   * One message per (sender, clientMessageId), whatever the retries and races: the first send
+   * publishes; a later one answers with the published original, waits for a racing send still
+   * publishing, or takes over a send that failed or died before it knew whether Kafka had it
+   * (publishing the same message id again is safe: the store keeps one message per id).
+   */
+  private async acceptOnce(message: Message, publisher: EventPublisher): Promise<SendMessageResult> {
+    const giveUpAt = Date.now() + this.publishTimeoutMs;
+    for (;;) {
+      const reservation = await this.requests.reserve(message);
+      if (reservation.state === 'reserved') return { message: await this.publishReserved(message, publisher), duplicate: false };
+      if (reservation.state === 'published') {
+        const stored = await this.messages.findById(reservation.original.id);
+        return { message: stored ?? reservation.original, duplicate: true };
+      }
+      const { original, attempt, heldForMs } = reservation;
+      if (heldForMs >= this.publishTimeoutMs && (await this.requests.takeOver(original, attempt))) {
+        return { message: await this.publishReserved(original, publisher), duplicate: false };
+      }
+      if (Date.now() >= giveUpAt) throw unavailable('The message broker');
+      await new Promise((resolve) => setTimeout(resolve, RACE_POLL_MS));
+    }
+  }
+
+  private async publishReserved(message: Message, publisher: EventPublisher): Promise<Message> {
+    try {
+      await publisher.publish({ type: 'message.accepted', message });
+    } catch (error) {
+      // Whether Kafka has it is unknown: the next retry takes over at once and publishes the same id.
+      await this.requests.release(message).catch(() => undefined);
+      throw error;
+    }
+    // Kafka has it: the client is answered even if this mark fails (a retry would then
+    // republish the same id after the deadline, and the store would keep one).
+    await this.requests.markPublished(message).catch(() => undefined);
+    return message;
   }
 
   /** Returns the recipient as stored (a room by its own spelling of the name). */

@@ -38,8 +38,9 @@ export const messagingModule = (config: AppConfig) =>
           ctx.get(TOKENS.UserRepository),
           ctx.get(Rooms),
           ctx.get(Messages),
-          new KyselyMessageRequestLog(ctx.get(TOKENS.Database).db, ctx.get(TOKENS.Database).pool),
+          new KyselyMessageRequestLog(ctx.get(TOKENS.Database).db),
           ctx.get(TOKENS.IdGenerator),
+          config.kafka.publishTimeoutMs,
         ),
     );
     bind(TOKENS.ReplayMessages).toDynamicValue((ctx) => new ReplayMessages(ctx.get(Messages), ctx.get(Rooms)));

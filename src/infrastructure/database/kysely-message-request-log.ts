@@ -1,72 +1,100 @@
-import type { Kysely } from 'kysely';
-import type pg from 'pg';
+import { sql, type Kysely } from 'kysely';
 import type { MessageRequestLog, Reservation } from '../../application/ports/message-request-log';
 import type { Message } from '../../domain/message';
 import type { Database } from './schema';
 
-/**
- * Opens the reservation's transaction in the same round trip as the setting: the commit
- * does not wait for the WAL flush (this transaction only). An fsync here held a pool
- * connection ~5 ms per send. What a Postgres crash can lose is the last fraction of a
- * second of reservations; a retry of one of those is published again, and the store
- * consumer, which skips a sender's clientMessageId it already holds, still stores it once.
- */
-const BEGIN_WITHOUT_FLUSH_WAIT = 'begin; set local synchronous_commit to off';
+interface PairRow {
+  reserved: boolean;
+  accepted: (Message & { createdAt: string }) | null;
+  published: boolean;
+  attempt: number;
+  /** Measured by the database, so that node clocks never matter. */
+  held_for_ms: number;
+}
+
+/** The columns that describe an existing pair. */
+const pairColumns = sql`accepted, published_at is not null as published, attempt, (extract(epoch from now() - claimed_at) * 1000)::float8 as held_for_ms`;
 
 /**
- * Reservations are rows of message_requests, inserted in a transaction that stays open
- * while the message is published: a racing insert of the same key blocks on the primary
- * key until this one commits (and then sees the row) or rolls back (and then takes it).
- * Queries are built with kysely and run on one pooled client, which the transaction holds.
+ * Reservations are rows of message_requests, each call one autocommitted statement: a pooled
+ * connection is never held while Kafka is asked (a stalled broker once starved the pool).
+ * Racing inserts of one pair meet on the primary key: one inserts, the others see its row.
  */
 export class KyselyMessageRequestLog implements MessageRequestLog {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly pool: pg.Pool,
-  ) {}
+  constructor(private readonly db: Kysely<Database>) {}
 
-  async reserveWhile(message: Message, publish: () => Promise<void>): Promise<Reservation> {
-    const clientMessageId = message.clientMessageId;
-    if (clientMessageId === undefined) throw new Error('a reservation needs a clientMessageId');
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query(BEGIN_WITHOUT_FLUSH_WAIT);
-      try {
-        const reservation = await this.reserve(client, message, clientMessageId, publish);
-        await client.query('commit');
-        return reservation;
-      } catch (error) {
-        await client.query('rollback').catch((rollbackError: Error) => (broken = rollbackError));
-        throw error;
-      }
-    } finally {
-      // A client whose rollback failed is in an unknown state: the pool must not hand it out again.
-      client.release(broken);
-    }
+  async reserve(message: Message): Promise<Reservation> {
+    const key = pairOf(message);
+    // The insert and the read of an existing row in one round trip. The read's snapshot predates
+    // a racing insert that committed while ours waited on the key: then no row comes back, and
+    // a second read (a new snapshot) finds it.
+    const { rows } = await sql<PairRow>`
+      with inserted as (
+        insert into message_requests (sender_id, client_message_id, message_id, accepted)
+        values (${key.senderId}, ${key.clientMessageId}, ${message.id}, ${JSON.stringify(message)})
+        on conflict (sender_id, client_message_id) do nothing
+        returning 1
+      )
+      select true as reserved, null::jsonb as accepted, false as published, 1 as attempt, 0::float8 as held_for_ms from inserted
+      union all
+      select false, ${pairColumns} from message_requests
+      where sender_id = ${key.senderId} and client_message_id = ${key.clientMessageId} and not exists (select 1 from inserted)`.execute(this.db);
+    const row = rows[0] ?? (await this.read(key));
+    if (!row) throw new Error('a message request vanished while it was being reserved');
+    return toReservation(row);
   }
 
-  private async reserve(client: pg.PoolClient, message: Message, clientMessageId: string, publish: () => Promise<void>): Promise<Reservation> {
-    const key = { sender_id: message.sender.id, client_message_id: clientMessageId };
-    const insert = this.db
-      .insertInto('message_requests')
-      .values({ ...key, message_id: message.id, accepted: JSON.stringify(message) })
-      .onConflict((oc) => oc.columns(['sender_id', 'client_message_id']).doNothing())
-      .returning('message_id')
-      .compile();
-    const inserted = await client.query(insert.sql, [...insert.parameters]);
-    if (inserted.rowCount === 0) {
-      const select = this.db
-        .selectFrom('message_requests')
-        .select('accepted')
-        .where('sender_id', '=', key.sender_id)
-        .where('client_message_id', '=', key.client_message_id)
-        .compile();
-      const { rows } = await client.query<{ accepted: Message & { createdAt: string } }>(select.sql, [...select.parameters]);
-      const original = rows[0]!.accepted;
-      return { reserved: false, original: { ...original, createdAt: new Date(original.createdAt) } };
-    }
-    await publish();
-    return { reserved: true };
+  async takeOver(original: Message, attempt: number): Promise<boolean> {
+    const key = pairOf(original);
+    const result = await this.db
+      .updateTable('message_requests')
+      .set({ claimed_at: sql`now()`, attempt: attempt + 1 })
+      .where('sender_id', '=', key.senderId)
+      .where('client_message_id', '=', key.clientMessageId)
+      .where('published_at', 'is', null)
+      .where('attempt', '=', attempt)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
   }
+
+  async markPublished(message: Message): Promise<void> {
+    const key = pairOf(message);
+    await this.db
+      .updateTable('message_requests')
+      .set({ published_at: sql`now()` })
+      .where('sender_id', '=', key.senderId)
+      .where('client_message_id', '=', key.clientMessageId)
+      .execute();
+  }
+
+  async release(message: Message): Promise<void> {
+    const key = pairOf(message);
+    await this.db
+      .updateTable('message_requests')
+      .set({ claimed_at: sql`'epoch'::timestamptz` })
+      .where('sender_id', '=', key.senderId)
+      .where('client_message_id', '=', key.clientMessageId)
+      .where('published_at', 'is', null)
+      .execute();
+  }
+
+  private async read(key: { senderId: string; clientMessageId: string }): Promise<PairRow | undefined> {
+    const { rows } = await sql<PairRow>`
+      select false as reserved, ${pairColumns} from message_requests
+      where sender_id = ${key.senderId} and client_message_id = ${key.clientMessageId}`.execute(this.db);
+    return rows[0];
+  }
+}
+
+function pairOf(message: Message): { senderId: string; clientMessageId: string } {
+  if (message.clientMessageId === undefined) throw new Error('a reservation needs a clientMessageId');
+  return { senderId: message.sender.id, clientMessageId: message.clientMessageId };
+}
+
+function toReservation(row: PairRow): Reservation {
+  if (row.reserved) return { state: 'reserved' };
+  const accepted = row.accepted!;
+  const original: Message = { ...accepted, createdAt: new Date(accepted.createdAt) };
+  if (row.published) return { state: 'published', original };
+  return { state: 'pending', original, attempt: row.attempt, heldForMs: row.held_for_ms };
 }

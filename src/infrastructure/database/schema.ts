@@ -67,6 +67,12 @@ export interface MessageRequestsTable {
   message_id: string;
   accepted: unknown;
   created_at: CreatedAt;
+  /** Null until the message is in Kafka. */
+  published_at: Date | null;
+  /** When the attempt that holds the pair took it; a takeover moves it. */
+  claimed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** Which attempt holds the pair: 1, then one more per takeover. */
+  attempt: Generated<number>;
 }
 
 export type UserRow = Selectable<UsersTable>;

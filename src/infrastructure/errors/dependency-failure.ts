@@ -1,7 +1,4 @@
-import { DomainError } from '../../domain/errors';
-
-/** How long a client should wait before retrying when a dependency is down (the Retry-After header). */
-export const RETRY_AFTER_SECONDS = 5;
+import { DomainError, unavailable } from '../../domain/errors';
 
 /** Node's socket errors: the peer is gone, refused us or never answered. */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -14,10 +11,6 @@ const isUnavailableSqlState = (code: string) => /^(08|53)/.test(code) || /^57P0[
 
 /** What node-postgres throws when it has no connection to offer (pool timeout, a connection cut mid-query). */
 const PG_CONNECTION_MESSAGES = [/timeout exceeded when trying to connect/i, /connection terminated/i, /not queryable/i, /connection timeout/i];
-
-export function unavailable(what: string): DomainError {
-  return new DomainError('unavailable', `${what} is unavailable right now; retry shortly.`, { retryAfterSeconds: RETRY_AFTER_SECONDS });
-}
 
 /**
  * A failure of Postgres or Kafka, told apart from a bug, becomes `unavailable` (503 with

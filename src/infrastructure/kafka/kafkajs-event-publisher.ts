@@ -1,6 +1,6 @@
 import { Partitioners, type Kafka, type Message as KafkaMessage, type Producer, type TopicMessages } from 'kafkajs';
 import type { ChatEvent, EventPublisher } from '../../application/ports/event-publisher';
-import { unavailable } from '../errors/dependency-failure';
+import { unavailable } from '../../domain/errors';
 import { encodeEvent, eventKey } from './event-codec';
 import type { TopicNames } from './topics';
 
