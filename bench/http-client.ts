@@ -4,6 +4,8 @@ export interface JsonResponse {
   status: number;
   body: unknown;
   setCookie: string[];
+  /** All response headers (e.g. Retry-After on a 503). */
+  headers: http.IncomingHttpHeaders;
 }
 
 /**
@@ -36,7 +38,7 @@ export class JsonHttpClient {
           const text = Buffer.concat(chunks).toString('utf8');
           let body: unknown = text;
           if ((res.headers['content-type'] ?? '').includes('json') && text) body = JSON.parse(text);
-          resolve({ status: res.statusCode ?? 0, body, setCookie: res.headers['set-cookie'] ?? [] });
+          resolve({ status: res.statusCode ?? 0, body, setCookie: res.headers['set-cookie'] ?? [], headers: res.headers });
         });
         res.on('error', reject);
       });

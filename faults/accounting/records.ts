@@ -59,7 +59,7 @@ export interface RunRecord {
   sent: SentMessage[];
   stored: StoredRow[];
   /** Receiver name → the conversations whose every stored message it must receive. */
-  receivers: Record<string, string[]>;
+  receivers: Record<string, readonly string[]>;
   sockets: SocketLog[];
   answers: AnswerRecord[];
   /** Users whose session cookie was refused (401) after the fault or during the run; the logged-out user excluded. */

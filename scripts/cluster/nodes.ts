@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { REPO_ROOT } from '../services/kafka';
@@ -14,12 +14,15 @@ export interface ClusterNode {
 
 const MAIN = path.join(REPO_ROOT, 'dist', 'src', 'interfaces', 'cli', 'main.js');
 
-/** One Parley node as a child process, configured only through its environment, like any deployment. */
-export function spawnNode(id: string, httpPort: number, wsPort: number, env: NodeJS.ProcessEnv): ClusterNode {
+/**
+ * One Parley node as a child process, configured only through its environment, like any deployment.
+ * Its output goes to ours unless `stdio` says otherwise (the fault suite sends it to a file).
+ */
+export function spawnNode(id: string, httpPort: number, wsPort: number, env: NodeJS.ProcessEnv, stdio: StdioOptions = ['ignore', 'inherit', 'inherit']): ClusterNode {
   const child = spawn(process.execPath, [MAIN, 'serve'], {
     // Only nginx is meant to be reached from outside; the nodes listen on loopback.
     env: { ...env, NODE_ID: id, HOST: '127.0.0.1', HTTP_PORT: String(httpPort), WS_PORT: String(wsPort) },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio,
   });
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 1)));
   return { id, httpPort, wsPort, process: child, exited };

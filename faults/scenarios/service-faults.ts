@@ -1,0 +1,56 @@
+import { seconds, spreadLayout, type FaultScenario } from './scenario';
+
+/** Finding 3–6: the one broker crashes; it comes back on the same data after faultMs. */
+export const brokerKill: FaultScenario = {
+  name: 'broker-kill',
+  summary: 'kill -9 the Kafka broker, start it again after 20 s',
+  brokers: 1,
+  layout: spreadLayout,
+  async inject(context) {
+    const { kafka } = context.services;
+    context.phase('during');
+    const pid = await kafka.kill();
+    context.mark(`kill -9 the broker (pid ${pid}) for ${seconds(context.settings.faultMs)}`);
+    await context.sleep(context.settings.faultMs);
+    context.mark('restarting the broker');
+    await kafka.restart();
+    context.mark('broker answers again');
+    context.phase('after');
+  },
+};
+
+/** The broker freezes: connections stay open and nothing answers, the worst case for timeouts. */
+export const brokerHang: FaultScenario = {
+  name: 'broker-hang',
+  summary: 'SIGSTOP the Kafka broker for 20 s, then SIGCONT',
+  brokers: 1,
+  layout: spreadLayout,
+  async inject(context) {
+    const { kafka } = context.services;
+    context.phase('during');
+    const pid = kafka.hang();
+    context.mark(`SIGSTOP the broker (pid ${pid}) for ${seconds(context.settings.faultMs)}`);
+    await context.sleep(context.settings.faultMs);
+    kafka.resume();
+    context.mark('SIGCONT the broker');
+    context.phase('after');
+  },
+};
+
+/** Postgres goes away (fast shutdown) and comes back on the same data. */
+export const postgresRestart: FaultScenario = {
+  name: 'postgres-restart',
+  summary: 'stop Postgres for 30 s, then start it',
+  brokers: 1,
+  layout: spreadLayout,
+  async inject(context) {
+    const { postgres } = context.services;
+    context.phase('during');
+    await postgres.stop();
+    context.mark(`Postgres stopped (fast shutdown) for ${seconds(context.settings.postgresOutageMs)}`);
+    await context.sleep(context.settings.postgresOutageMs);
+    await postgres.start();
+    context.mark('Postgres accepts connections again');
+    context.phase('after');
+  },
+};
