@@ -18,14 +18,15 @@ export interface FanoutConsumerOptions {
 /**
  * Every node reads every stored message and session change with a group of its own (one
  * per process run), and hands them to its own sockets. It touches no database: the
- * `message.stored` event names its recipients.
+ * `message.stored` event names its recipients. What it may still miss (a socket whose
+ * conversation jumps n → n+k) the gateway fills from Postgres.
  */
 export class KafkajsFanoutConsumer {
   readonly name = 'fanout consumer';
   private readonly consumer: Consumer;
   private readonly groupId: string;
   private readonly lag: LagReporter;
-  /** The next offset to read per partition, kept here because this group commits nothing. */
+  /** The next offset to read per partition, for the lag report (commits trail it by up to a second). */
   private readonly positions = new Map<string, Position>();
   private running = false;
   private hasJoined = false;
@@ -61,9 +62,19 @@ export class KafkajsFanoutConsumer {
     const ends = await this.endOffsets(topics);
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: false });
-    // No commits: the group lives for this process run only and starts at the topics' end, so
-    // its offsets are never read, and a commit after every batch would delay the next fetch.
-    await this.consumer.run({ autoCommit: false, eachBatch: (payload) => this.handleBatch(payload) });
+    // The group lives for this process run only, but commits: a node paused past its session
+    // timeout (GC, VM steal, a debugger) is dropped from the group, and on its return it must
+    // go on from where it was, not from the topics' end, or its sockets silently miss what was
+    // stored meanwhile. Replays since the last commit are dropped by each socket's cursor; the
+    // seeks below are committed too (kafkajs commits a seek when autoCommit is on), so a
+    // partition that had no traffic yet is not reset to its end either.
+    await this.consumer.run({
+      autoCommit: true,
+      autoCommitInterval: 1_000,
+      // A batch left early (stale after a rebalance) must not count as handled.
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
     for (const end of ends) {
       this.consumer.seek(end);
       this.positions.set(`${end.topic}/${end.partition}`, { topic: end.topic, partition: end.partition, next: BigInt(end.offset) });
@@ -103,7 +114,7 @@ export class KafkajsFanoutConsumer {
     }
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
+  private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) {
     for (const record of batch.messages) {
       if (!isRunning() || isStale()) return;
       const event = decodeEvent(record.value);
@@ -115,6 +126,7 @@ export class KafkajsFanoutConsumer {
       { group: 'fanout', topic: batch.topic, partition: String(batch.partition) },
       Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(batch.lastOffset()) - 1n)),
     );
+    await commitOffsetsIfNecessary();
     await heartbeat();
   }
 

@@ -36,6 +36,11 @@ export function createMetrics() {
       help: 'Message frames written to WebSockets of this node',
       registers: [registry],
     }),
+    liveGaps: new Counter({
+      name: 'parley_live_gaps_total',
+      help: 'Live deliveries that found seqs missing before them on a socket (filled from Postgres, or the client told to resync)',
+      registers: [registry],
+    }),
     acceptToStore: new Histogram({
       name: 'parley_message_accept_to_store_seconds',
       help: 'Time from Kafka acknowledgement of a message to its commit in Postgres',

@@ -18,8 +18,11 @@ export interface ClientFrameDependencies {
   logger: Logger;
   /** Writes a frame unless the socket has closed meanwhile. */
   write(socket: GatewaySocket, frame: ServerFrame): void;
-  /** Pushes a live message through the socket's cursor (drops what it already has). */
-  pushLive(socket: GatewaySocket, message: StoredMessage): void;
+  /**
+   * Pushes a live message through the socket's cursor (drops what it already has). `caughtUp`:
+   * the socket was just caught up from storage, so a gap left now cannot be filled by reading again.
+   */
+  pushLive(socket: GatewaySocket, message: StoredMessage, options?: { caughtUp: boolean }): void;
 }
 
 /** Answers what clients send: one text frame at a time per socket, in order. */
@@ -59,33 +62,67 @@ export class ClientFrames {
    * twice or out of order.
    */
   private async resume(socket: GatewaySocket, frame: ResumeFrame): Promise<void> {
-    const state = socket.getUserData();
-    state.held ??= [];
+    const replayed = new Set(Object.keys(frame.since));
     try {
-      const results = await this.deps.replayMessages.execute({ userId: state.user.id, since: frame.since, max: this.deps.resumeMaxMessages });
-      for (const result of results) {
-        const { conversationId } = result;
-        if ('error' in result) {
-          const message = result.error === 'resync_required' ? 'Too many missed messages: reload the history over HTTP.' : 'No such conversation.';
-          this.deps.write(socket, { type: 'error', code: result.error, message, conversationId });
-          continue;
-        }
-        const missing = state.cursor.acceptReplay(conversationId, frame.since[conversationId] ?? 0, result.messages);
-        for (const message of missing) this.deps.write(socket, { type: 'message', message });
-      }
-      this.release(socket);
+      await this.replay(socket, frame.since);
+      this.release(socket, replayed);
       this.deps.write(socket, { type: 'resumed' });
     } catch (error) {
-      this.release(socket);
+      this.release(socket, replayed);
       this.deps.write(socket, { type: 'error', ...errorBody(this.asDomainError(error, 'resume')) });
     }
   }
 
-  private release(socket: GatewaySocket): void {
+  /**
+   * Fills a gap the fan-out left in one conversation (a node paused past its Kafka session,
+   * a consumer restart): what this socket lacks after `lastSeq` is read from storage and
+   * written before the live message that revealed the gap. Runs in the socket's frame queue.
+   */
+  async fillGap(socket: GatewaySocket, conversationId: string, lastSeq: number): Promise<void> {
+    try {
+      await this.replay(socket, { [conversationId]: lastSeq });
+    } catch (error) {
+      // Storage is down: the socket cannot be caught up now, so it is told to reload.
+      this.asDomainError(error, 'gap fill');
+      this.resyncRequired(socket, conversationId);
+    }
+    this.release(socket, new Set([conversationId]));
+  }
+
+  /** Writes what storage has after `since`; live messages are held meanwhile (the caller releases them). */
+  private async replay(socket: GatewaySocket, since: Record<string, number>): Promise<void> {
+    const state = socket.getUserData();
+    state.held ??= [];
+    const results = await this.deps.replayMessages.execute({ userId: state.user.id, since, max: this.deps.resumeMaxMessages });
+    for (const result of results) {
+      const { conversationId } = result;
+      if ('error' in result) {
+        if (result.error === 'resync_required') this.resyncRequired(socket, conversationId);
+        else this.deps.write(socket, { type: 'error', code: result.error, message: 'No such conversation.', conversationId });
+        continue;
+      }
+      const missing = state.cursor.acceptReplay(conversationId, since[conversationId] ?? 0, result.messages);
+      for (const message of missing) this.deps.write(socket, { type: 'message', message });
+    }
+  }
+
+  /** Too much is missing to replay: the client reloads the conversation over HTTP; live messages go on from here. */
+  resyncRequired(socket: GatewaySocket, conversationId: string): void {
+    socket.getUserData().cursor.forget(conversationId);
+    this.deps.write(socket, { type: 'error', code: 'resync_required', message: 'Too many missed messages: reload the history over HTTP.', conversationId });
+  }
+
+  /** Flushes the held live messages through the cursor; those of `replayed` conversations were just read from storage. */
+  private release(socket: GatewaySocket, replayed: ReadonlySet<string>): void {
     const state = socket.getUserData();
     const held = state.held ?? [];
     state.held = null;
-    for (const message of held) this.deps.pushLive(socket, message);
+    for (const message of held) {
+      // A gap fill began on the way (pushLive may set `held` again): the rest waits behind it, in order.
+      const refilling = state.held as StoredMessage[] | null;
+      if (refilling) refilling.push(message);
+      else this.deps.pushLive(socket, message, { caughtUp: replayed.has(message.conversationId) });
+    }
   }
 
   /** Unknown failures are logged here and reach the client as `internal`, with nothing inside. */

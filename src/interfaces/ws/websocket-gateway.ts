@@ -35,11 +35,19 @@ export interface WebSocketGatewayDependencies {
 export class UwsWebSocketGateway implements LocalDelivery {
   readonly name = 'websocket gateway';
   private readonly registry = new ConnectionRegistry();
+  private readonly frames: ClientFrames;
   private listenSocket: us_listen_socket | null = null;
   private boundPort: number | null = null;
   private stopping = false;
 
-  constructor(private readonly deps: WebSocketGatewayDependencies) {}
+  constructor(private readonly deps: WebSocketGatewayDependencies) {
+    this.frames = new ClientFrames({
+      ...deps,
+      resumeMaxMessages: deps.config.resumeMaxMessages,
+      write: (socket, frame) => this.write(socket, frame),
+      pushLive: (socket, message, options) => this.pushLive(socket, message, undefined, options),
+    });
+  }
 
   /** The port actually bound (config.ws.port may be 0); null before start. */
   get port(): number | null {
@@ -96,17 +104,11 @@ export class UwsWebSocketGateway implements LocalDelivery {
 
   private behavior(): WebSocketBehavior<SocketState> {
     const { config, authenticator, logger } = this.deps;
-    const frames = new ClientFrames({
-      ...this.deps,
-      resumeMaxMessages: config.resumeMaxMessages,
-      write: (socket, frame) => this.write(socket, frame),
-      pushLive: (socket, message) => this.pushLive(socket, message),
-    });
     return socketBehavior({
       config,
       logger,
       upgrade: upgradeHandler({ allowedOrigins: config.allowedOrigins, authenticator, logger }),
-      frames,
+      frames: this.frames,
       onOpen: (socket) => {
         // An upgrade whose authentication finished after stop() began must not keep the node alive.
         if (this.stopping) return socket.end(CLOSE.goingAway, 'server shutting down');
@@ -123,12 +125,35 @@ export class UwsWebSocketGateway implements LocalDelivery {
     });
   }
 
-  private pushLive(socket: GatewaySocket, message: StoredMessage, storedAt?: Date): void {
-    if (!socket.getUserData().cursor.acceptLive(message.conversationId, message.seq)) return;
+  private pushLive(socket: GatewaySocket, message: StoredMessage, storedAt?: Date, options?: { caughtUp: boolean }): void {
+    const state = socket.getUserData();
+    const verdict = state.cursor.acceptLive(message.conversationId, message.seq);
+    if (verdict === 'seen') return;
+    if (verdict === 'gap') {
+      this.deps.metrics.liveGaps.inc();
+      if (options?.caughtUp) {
+        // Storage did not have what lies between: the client reloads; never loop on a read.
+        this.frames.resyncRequired(socket, message.conversationId);
+        state.cursor.acceptLive(message.conversationId, message.seq);
+      } else {
+        this.fillGap(socket, message);
+        return;
+      }
+    }
     if (!this.write(socket, { type: 'message', message })) return;
     this.deps.metrics.messagesDelivered.inc();
     // Messages held back during a resume are late by design: only straight pushes are timed.
     if (storedAt) this.deps.metrics.storeToDelivery.observe((Date.now() - storedAt.getTime()) / 1000);
+  }
+
+  /** Holds the message and queues a read of what lies before it; later live messages wait behind it. */
+  private fillGap(socket: GatewaySocket, message: StoredMessage): void {
+    const state = socket.getUserData();
+    const lastSeq = state.cursor.lastSeq(message.conversationId);
+    state.held = [message];
+    state.queue = state.queue
+      .then(() => (state.closed ? undefined : this.frames.fillGap(socket, message.conversationId, lastSeq)))
+      .catch((error: unknown) => this.deps.logger.error({ err: error }, 'websocket gap fill failed'));
   }
 
   private write(socket: GatewaySocket, frame: ServerFrame): boolean {
