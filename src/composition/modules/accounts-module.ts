@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { ContainerModule, type ServiceIdentifier } from 'inversify';
 import type { LoginThrottle } from '../../application/ports/login-throttle';
-import type { PasswordHasher } from '../../application/ports/password-hasher';
 import type { SessionRevoker } from '../../application/ports/session-revoker';
 import { DeactivateUser } from '../../application/use-cases/deactivate-user';
 import { GetUser } from '../../application/use-cases/get-user';
@@ -28,7 +27,7 @@ import { TOKENS } from '../tokens';
 // Collaborators only this area uses: named here rather than in the shared TOKENS.
 const local = <T>(name: string) => Symbol.for(`parley.accounts.${name}`) as ServiceIdentifier<T>;
 const SessionStore = local<PostgresSessionStore>('SessionStore');
-const PasswordHasherToken = local<PasswordHasher>('PasswordHasher');
+const PasswordHasherToken = local<BcryptPasswordHasher>('PasswordHasher');
 const LoginThrottleToken = local<LoginThrottle>('LoginThrottle');
 const SessionRevokerToken = local<SessionRevoker>('SessionRevoker');
 
@@ -53,6 +52,11 @@ export const accountsModule = (config: AppConfig) =>
     bind(TOKENS.NodeService).toDynamicValue((ctx) => {
       const store = ctx.get(SessionStore);
       return { name: 'session store', start: async () => undefined, stop: async () => store.close(), isReady: () => true };
+    });
+    // Stopped after the HTTP server, so the logins it drains finish their hashes first.
+    bind(TOKENS.NodeService).toDynamicValue((ctx) => {
+      const hasher = ctx.get(PasswordHasherToken);
+      return { name: 'password hasher', start: async () => undefined, stop: () => hasher.close(), isReady: () => true };
     });
 
     bind(TOKENS.SessionMiddleware).toDynamicValue((ctx) =>

@@ -54,11 +54,10 @@ export const createAdminCommand: Command = {
     const password = process.env.PARLEY_ADMIN_PASSWORD || (await promptHidden('Admin password: '));
 
     const database = createDatabase({ ...config.database, poolSize: 1 });
+    const hasher = new BcryptPasswordHasher(config.auth.bcryptCost, { threads: 1 });
     try {
       await migrateToLatest(database.db);
-      const register = new RegisterUser(new KyselyUserRepository(database.db), new BcryptPasswordHasher(config.auth.bcryptCost), {
-        next: () => uuidv7(),
-      });
+      const register = new RegisterUser(new KyselyUserRepository(database.db), hasher, { next: () => uuidv7() });
       const admin = await register.execute({ username: values.username, email: values.email, password, role: 'admin' });
       process.stdout.write(`admin ${admin.username} created (id ${admin.id})\n`);
       return 0;
@@ -68,6 +67,7 @@ export const createAdminCommand: Command = {
       process.stderr.write(`create-admin: ${error.message}${fields ? ` (${fields})` : ''}\n`);
       return 1;
     } finally {
+      await hasher.close();
       await database.close();
     }
   },
