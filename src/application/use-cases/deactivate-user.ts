@@ -4,7 +4,10 @@ import type { EventPublisher } from '../ports/event-publisher';
 import type { SessionRevoker } from '../ports/session-revoker';
 import type { UserRepository } from '../ports/user-repository';
 
-/** An admin switches an account off: no more logins, every session ended, every socket closed. */
+/**
+ * An admin switches an account off: no more logins, every session ended, every socket closed
+ * (by the announcement, or at the sockets' next session re-check when Kafka is down).
+ */
 export class DeactivateUser {
   constructor(
     private readonly users: UserRepository,
@@ -12,7 +15,7 @@ export class DeactivateUser {
     private readonly publisher: EventPublisher,
   ) {}
 
-  async execute(request: { actor: { id: string; role: Role }; userId: string }): Promise<void> {
+  async execute(request: { actor: { id: string; role: Role }; userId: string }): Promise<{ announced: boolean }> {
     if (request.actor.role !== 'admin') throw new DomainError('forbidden', 'Only an admin can deactivate accounts.');
     if (request.actor.id === request.userId) {
       throw new DomainError('forbidden', 'An admin cannot deactivate their own account.');
@@ -22,6 +25,11 @@ export class DeactivateUser {
     if (!user) throw notFound('The user');
 
     await this.sessions.revokeAllForUser(user.id);
-    await this.publisher.publish({ type: 'user.deactivated', userId: user.id });
+    try {
+      await this.publisher.publish({ type: 'user.deactivated', userId: user.id });
+      return { announced: true };
+    } catch {
+      return { announced: false };
+    }
   }
 }

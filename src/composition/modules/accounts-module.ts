@@ -67,9 +67,10 @@ export const accountsModule = (config: AppConfig) =>
     );
     bind(TOKENS.WsAuthenticator).toDynamicValue(
       (ctx) =>
-        new StoreSessionAuthenticator(ctx.get(SessionStore), ctx.get(TOKENS.UserRepository), {
+        new StoreSessionAuthenticator(ctx.get(SessionStore), ctx.get(TOKENS.UserRepository), ctx.get(TOKENS.Database).db, {
           secrets: config.session.secrets,
           maxAgeMs: config.session.maxAgeMs,
+          idleTimeoutMs: config.session.idleTimeoutMs,
         }),
     );
 

@@ -55,6 +55,7 @@ const schema = z
     WS_RATE_PER_SECOND: positiveInt.default(10),
     WS_RATE_BURST: positiveInt.default(30),
     RESUME_MAX_MESSAGES: positiveInt.default(500),
+    WS_SESSION_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
     METRICS_ENABLED: flag.default(true),
   })
@@ -100,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       ratePerSecond: e.WS_RATE_PER_SECOND,
       rateBurst: e.WS_RATE_BURST,
       resumeMaxMessages: e.RESUME_MAX_MESSAGES,
+      sessionRecheckSeconds: e.WS_SESSION_RECHECK_SECONDS,
     },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     kafka: {

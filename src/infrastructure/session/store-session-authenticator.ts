@@ -1,9 +1,11 @@
 import { parse as parseCookie } from 'cookie';
 import { unsign } from 'cookie-signature';
 import type { SessionData, Store } from 'express-session';
+import { sql, type Kysely } from 'kysely';
 import type { AuthenticatedSession, SessionAuthenticator } from '../../application/ports/session-authenticator';
 import type { UserRepository } from '../../application/ports/user-repository';
 import { SESSION_COOKIE_NAME, sessionKeyOf, sessionOutlived } from '../../domain/session';
+import type { Database } from '../database/schema';
 
 /**
  * Reads the same signed cookie and the same store as express-session, for connections that
@@ -13,7 +15,8 @@ export class StoreSessionAuthenticator implements SessionAuthenticator {
   constructor(
     private readonly store: Store,
     private readonly users: UserRepository,
-    private readonly options: { secrets: readonly string[]; maxAgeMs: number },
+    private readonly db: Kysely<Database>,
+    private readonly options: { secrets: readonly string[]; maxAgeMs: number; idleTimeoutMs: number },
   ) {}
 
   async authenticate(cookieHeader: string | undefined): Promise<AuthenticatedSession | null> {
@@ -25,7 +28,22 @@ export class StoreSessionAuthenticator implements SessionAuthenticator {
     }
     const user = await this.users.findById(data.userId);
     if (!user?.active) return null;
-    return { user: { id: user.id, username: user.username, role: user.role }, sessionKey: sessionKeyOf(sessionId) };
+    return { user: { id: user.id, username: user.username, role: user.role }, sessionId, sessionKey: sessionKeyOf(sessionId) };
+  }
+
+  /** Two statements for any number of sockets: the periodic re-check of a node costs the same for 10 or 10,000. */
+  async liveSessions(sessionIds: readonly string[], used: readonly string[]): Promise<Set<string>> {
+    if (sessionIds.length === 0) return new Set();
+    if (used.length > 0) {
+      await sql`update session set expire = now() + ${`${this.options.idleTimeoutMs} milliseconds`}::interval
+        where sid = any(${[...used]}) and expire >= now()`.execute(this.db);
+    }
+    const bornAfter = Date.now() - this.options.maxAgeMs;
+    const { rows } = await sql<{ sid: string }>`
+      select s.sid from session s join users u on u.id::text = s.sess->>'userId'
+      where s.sid = any(${[...sessionIds]}) and s.expire >= now() and u.active
+        and (s.sess->>'createdAt')::bigint > ${bornAfter}`.execute(this.db);
+    return new Set(rows.map((row) => row.sid));
   }
 
   /** express-session writes `s:<id>.<signature>`; any configured secret may have signed it. */

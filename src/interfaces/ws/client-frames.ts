@@ -16,6 +16,10 @@ export interface ClientFrameDependencies {
   resumeMaxMessages: number;
   metrics: Metrics;
   logger: Logger;
+  /** Whether the socket's session is still live (checked on a verdict a few seconds old at most). */
+  mayStillSend(socket: GatewaySocket): Promise<boolean>;
+  /** Closes a socket whose session has ended (4001). */
+  endSession(socket: GatewaySocket): void;
   /** Writes a frame unless the socket has closed meanwhile. */
   write(socket: GatewaySocket, frame: ServerFrame): void;
   /**
@@ -44,6 +48,11 @@ export class ClientFrames {
   private async send(socket: GatewaySocket, frame: SendFrame): Promise<void> {
     const { user } = socket.getUserData();
     const { clientMessageId } = frame;
+    if (!(await this.deps.mayStillSend(socket))) {
+      this.deps.write(socket, { type: 'error', code: 'unauthenticated', message: 'The session has ended: sign in again.', clientMessageId });
+      this.deps.endSession(socket);
+      return;
+    }
     try {
       const command = { sender: { id: user.id, username: user.username }, to: frame.to, body: frame.body, clientMessageId };
       const { message, duplicate } = await this.deps.sendMessage.execute(command, this.deps.publisher);

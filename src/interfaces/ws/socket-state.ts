@@ -7,6 +7,12 @@ import { DeliveryCursor } from './delivery-cursor';
 export interface SocketState {
   user: AuthenticatedSession['user'];
   sessionKey: string;
+  /** Server-side only: the session re-checks read it. */
+  sessionId: string;
+  /** When the session was last found live (or the socket opened). */
+  checkedAt: number;
+  /** Whether the socket sent anything since: its session's idle expiry is then pushed forward. */
+  usedSinceCheck: boolean;
   cursor: DeliveryCursor;
   /** Live messages held back while a resume replays, flushed after it; null when not resuming. */
   held: StoredMessage[] | null;
@@ -19,5 +25,15 @@ export interface SocketState {
 export type GatewaySocket = WebSocket<SocketState>;
 
 export function newSocketState(session: AuthenticatedSession): SocketState {
-  return { user: session.user, sessionKey: session.sessionKey, cursor: new DeliveryCursor(), held: null, queue: Promise.resolve(), closed: false };
+  return {
+    user: session.user,
+    sessionKey: session.sessionKey,
+    sessionId: session.sessionId,
+    checkedAt: Date.now(),
+    usedSinceCheck: false,
+    cursor: new DeliveryCursor(),
+    held: null,
+    queue: Promise.resolve(),
+    closed: false,
+  };
 }

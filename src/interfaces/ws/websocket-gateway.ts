@@ -14,7 +14,11 @@ import { ConnectionRegistry } from './connection-registry';
 import type { ServerFrame } from './frames';
 import { requireNativeUws } from './native-uws';
 import type { GatewaySocket, SocketState } from './socket-state';
+import { SessionWatch } from './session-watch';
 import { upgradeHandler } from './upgrade-handler';
+
+/** A send is let through on a session verdict at most this old: a logout takes effect within it even if its event is lost. */
+const SEND_CHECK_MS = 5_000;
 
 export interface WebSocketGatewayDependencies {
   config: AppConfig['ws'];
@@ -36,13 +40,23 @@ export class UwsWebSocketGateway implements LocalDelivery {
   readonly name = 'websocket gateway';
   private readonly registry = new ConnectionRegistry();
   private readonly frames: ClientFrames;
+  private readonly sessions: SessionWatch;
   private listenSocket: us_listen_socket | null = null;
   private boundPort: number | null = null;
   private stopping = false;
 
   constructor(private readonly deps: WebSocketGatewayDependencies) {
+    const endSession = (socket: GatewaySocket) => {
+      if (!socket.getUserData().closed) socket.end(CLOSE.signedOut, 'session ended');
+    };
+    this.sessions = new SessionWatch(deps.authenticator, () => this.registry.all(), endSession, deps.logger, {
+      recheckMs: deps.config.sessionRecheckSeconds * 1_000,
+      sendCheckMs: SEND_CHECK_MS,
+    });
     this.frames = new ClientFrames({
       ...deps,
+      mayStillSend: (socket) => this.sessions.mayStillSend(socket),
+      endSession,
       resumeMaxMessages: deps.config.resumeMaxMessages,
       write: (socket, frame) => this.write(socket, frame),
       pushLive: (socket, message, options) => this.pushLive(socket, message, undefined, options),
@@ -64,12 +78,14 @@ export class UwsWebSocketGateway implements LocalDelivery {
     this.listenSocket = await listen(app, this.deps.config.host, this.deps.config.port);
     // The listen socket is a uSockets socket, which is what us_socket_local_port reads.
     this.boundPort = uws.us_socket_local_port(this.listenSocket as unknown as us_socket);
+    this.sessions.start();
     this.deps.logger.info({ wsPort: this.boundPort }, 'websocket gateway listening');
   }
 
   /** Stops accepting, then closes every socket with 1001 so clients reconnect to another node. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.sessions.stop();
     if (this.listenSocket) requireNativeUws().us_listen_socket_close(this.listenSocket);
     this.listenSocket = null;
     const pending = this.registry.all().map((socket) => {

@@ -24,13 +24,14 @@ describe('the session authenticator the WebSocket gateway uses', () => {
 
   const authenticate = (on: RunningNode, cookie: string | undefined) => on.container.get(TOKENS.WsAuthenticator).authenticate(cookie);
 
-  it('when given the cookie of a real login, then it returns the user and the SHA-256 of the session id', async () => {
+  it('when given the cookie of a real login, then it returns the user, the session id and its SHA-256', async () => {
     const client = clientFor(node);
     const account = await registerAs(client, 'ws');
     const { sessionId } = sessionCookie(client);
     const result = await authenticate(node, `other=1; ${client.cookieHeader()}`);
     expect(result).toEqual({
       user: { id: account.id, username: account.username, role: 'user' },
+      sessionId,
       sessionKey: createHash('sha256').update(sessionId).digest('hex'),
     });
   });

@@ -11,7 +11,8 @@ export function adminController(deps: { deactivateUser: (publisher: EventPublish
 
   router.post('/admin/users/:id/deactivate', requireUser, async (req, res) => {
     const { id } = parseInput(UserIdParams, req.params);
-    await deps.deactivateUser(req.publisher).execute({ actor: req.user!, userId: id });
+    const { announced } = await deps.deactivateUser(req.publisher).execute({ actor: req.user!, userId: id });
+    if (!announced) req.log?.warn({ userId: id }, 'deactivation not announced; sockets close at their next session re-check');
     res.status(204).end();
   });
 

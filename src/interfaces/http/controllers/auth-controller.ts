@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { EventPublisher } from '../../../application/ports/event-publisher';
 import type { GetUser } from '../../../application/use-cases/get-user';
 import type { LogIn } from '../../../application/use-cases/log-in';
@@ -23,9 +23,17 @@ export interface AuthControllerDeps {
 export function authController(deps: AuthControllerDeps): Router {
   const router = Router();
 
+  /** A login on top of a live session replaces it: that session's sockets must close too. */
+  const endPrevious = async (req: Request) => {
+    if (!req.user) return;
+    const { announced } = await deps.logOut(req.publisher).execute({ sessionId: req.sessionID, userId: req.user.id });
+    if (!announced) req.log?.warn('replaced session not announced; its sockets close at their next session re-check');
+  };
+
   router.post('/auth/register', async (req, res) => {
     const body = parseInput(RegisterBody, req.body);
     const user = await deps.register.execute(body);
+    await endPrevious(req);
     await startSession(req, user.id);
     res.status(201).json({ user: viewOf(user, user.id) });
   });
@@ -33,12 +41,14 @@ export function authController(deps: AuthControllerDeps): Router {
   router.post('/auth/login', async (req, res) => {
     const body = parseInput(LoginBody, req.body);
     const user = await deps.logIn.execute({ login: body.username, password: body.password, clientIp: req.ip ?? 'unknown' });
+    await endPrevious(req);
     await startSession(req, user.id);
     res.json({ user: viewOf(user, user.id) });
   });
 
   router.post('/auth/logout', requireUser, async (req, res) => {
-    await deps.logOut(req.publisher).execute({ sessionId: req.sessionID, userId: req.user!.id });
+    const { announced } = await deps.logOut(req.publisher).execute({ sessionId: req.sessionID, userId: req.user!.id });
+    if (!announced) req.log?.warn('logout not announced; sockets close at their next session re-check');
     await endSession(req);
     res.clearCookie(SESSION_COOKIE_NAME, { path: '/' });
     res.status(204).end();
