@@ -50,12 +50,16 @@ export async function runFaultScenario(scenario: FaultScenario, options: FaultRu
   const databaseUrl = await services.postgres.createDatabase(`faults_${runTag}`);
   const logDir = path.join(options.logDir, runTag);
   log(`faults ${scenario.name}: run ${runTag}; starting 2 nodes (logs in ${logDir})`);
+  const setupStarted = performance.now();
+  const elapsed = () => `${((performance.now() - setupStarted) / 1000).toFixed(1)} s`;
   const cluster = await FaultCluster.start(2, nodeEnvironment(settings, services, databaseUrl, runTag), logDir);
+  log(`  nodes ready after ${elapsed()}`);
   const http = new JsonHttpClient(128);
   const answers = new AnswerLog();
   let population: Population | null = null;
   try {
     population = await populate({ http, answers, runTag, settings, nodes: cluster.nodes }, scenario.layout(cluster));
+    log(`  users registered and connected after ${elapsed()}`);
     const started = performance.now();
     const timeline: FaultReport['timeline'] = [];
     const mark = (event: string) => {
@@ -129,7 +133,7 @@ async function driveLoad(scenario: FaultScenario, context: LoadContext): Promise
   polling = false;
   await Promise.all(pollerRuns);
   const revocations = await Promise.all(afterChecks);
-  const sessions = await checkSessions(context.http, context.cluster.nodes[0]!.httpUrl, population);
+  const sessions = await checkSessions(context.http, context.cluster.nodes.slice(0, 2).map((node) => node.httpUrl), population);
   mark('sessions checked');
   return {
     sent: population.senders.flatMap((sender) => sender.sent),
@@ -139,6 +143,7 @@ async function driveLoad(scenario: FaultScenario, context: LoadContext): Promise
     answers: answers.answers,
     sessionsLost: sessions.lost,
     sessionsChecked: sessions.checked,
+    sessionsUnchecked: sessions.unchecked,
     revocationsMissed: revocations.flatMap((check) => check.missed),
     revocationsChecked: revocations.reduce((sum, check) => sum + check.checked, 0),
     unexpectedExits: context.cluster.unexpectedExits,

@@ -31,22 +31,25 @@ export async function settleDeliveries(databaseUrl: string, runTag: string, popu
 
 /**
  * Which users lost their session: a 401 during the run (a refused send, upgrade or GET, a
- * 4001 close) or on GET /api/auth/me after it. The logged-out user is not among them.
+ * 4001 close) or on GET /api/auth/me after it; and whose session no node could vouch for.
+ * The logged-out user is not among them.
  */
-export async function checkSessions(http: JsonHttpClient, httpUrl: string, population: Population): Promise<{ checked: number; lost: string[] }> {
+export async function checkSessions(http: JsonHttpClient, httpUrls: readonly string[], population: Population): Promise<{ checked: number; lost: string[]; unchecked: string[] }> {
   const during = new Map<string, string>();
   for (const sender of population.senders) if (sender.sessionLost) during.set(sender.username, sender.sessionLost);
   for (const receiver of population.receivers) if (receiver.sessionEnded) during.set(receiver.name, receiver.sessionEnded);
   for (const poller of population.pollers) if (poller.sessionLost) during.set(poller.name, poller.sessionLost);
   const lost: string[] = [];
+  const unchecked: string[] = [];
   const users = [...population.users];
   const worker = async () => {
     for (let user = users.shift(); user; user = users.shift()) {
-      const after = await checkSession(http, httpUrl, user.cookie);
-      const reasons = [during.get(user.username), after === 'kept' ? undefined : after === 'lost' ? '401 after the fault' : `not checkable after the fault (${after})`].filter(Boolean);
+      const after = await checkSession(http, httpUrls, user.cookie);
+      const reasons = [during.get(user.username), after.verdict === 'lost' ? `${after.last} after the fault` : undefined].filter(Boolean);
       if (reasons.length > 0) lost.push(`${user.username}: ${reasons.join('; ')}`);
+      else if (after.verdict === 'unknown') unchecked.push(`${user.username} (last: ${after.last})`);
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));
-  return { checked: population.users.length, lost };
+  return { checked: population.users.length, lost, unchecked };
 }

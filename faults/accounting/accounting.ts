@@ -126,6 +126,9 @@ function invariantFailures(
   }
   if (a.outOfOrder > 0) failures.push(`0 out of order: ${a.outOfOrder} frames with a seq below one the socket already had${e(detail.sockets.examples.outOfOrder)}`);
   if (a.sessionsLost > 0) failures.push(`0 sessions lost: ${a.sessionsLost} of ${a.sessionsChecked} users refused with 401 (${record.sessionsLost.slice(0, 5).join(', ')})`);
+  if (record.sessionsUnchecked.length > 0) {
+    failures.push(`sessions answer after the fault: no node answered 200 or 401 for ${record.sessionsUnchecked.length} users (${record.sessionsUnchecked.slice(0, 3).join(', ')})`);
+  }
   if (a.revocationsMissed > 0) failures.push(`0 revocations missed: ${record.revocationsMissed.join('; ')}`);
   if (a.answers.overLimit > 0) {
     const longest = a.answers.longest;
@@ -133,6 +136,7 @@ function invariantFailures(
       `no request waits longer than ${record.maxWaitMs} ms: ${a.answers.overLimit} did; longest ${Math.round(longest?.waitMs ?? 0)} ms (${longest?.outcome ?? '?'}, sent ${longest?.phase ?? '?'} the fault)`,
     );
   }
+  if (a.unexpectedExits.length > 0) failures.push(`nodes stay up: ${a.unexpectedExits.join('; ')}`);
   const unrecovered = a.gaveUp[STILL_FAILING] ?? 0;
   if (unrecovered > 0) failures.push(`recovers: ${unrecovered} sends still unacknowledged after retrying through the drain`);
   return failures;

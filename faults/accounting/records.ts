@@ -65,6 +65,8 @@ export interface RunRecord {
   /** Users whose session cookie was refused (401) after the fault or during the run; the logged-out user excluded. */
   sessionsLost: string[];
   sessionsChecked: number;
+  /** Users no node could answer for after the fault (neither 200 nor 401). */
+  sessionsUnchecked: string[];
   /** Revocations that did not take effect: a socket left open, a send accepted after logout. */
   revocationsMissed: string[];
   revocationsChecked: number;

@@ -34,21 +34,24 @@ export class SessionPoller {
 }
 
 /**
- * After the fault: whether each user's cookie still opens a session. A 401 is a lost
- * session; anything else but 200 is asked again (the node may still be catching up).
+ * After the fault: whether a user's cookie still opens a session, asked of each node in turn
+ * until one answers (a node may have died: that is reported elsewhere). A 401 is a lost
+ * session; `unknown` means no node gave a 200 or a 401 in five rounds.
  */
-export async function checkSession(http: JsonHttpClient, httpUrl: string, cookie: string): Promise<'kept' | 'lost' | string> {
+export async function checkSession(http: JsonHttpClient, httpUrls: readonly string[], cookie: string): Promise<{ verdict: 'kept' | 'lost' | 'unknown'; last: string }> {
   let last = '';
-  for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      const res = await http.request('GET', `${httpUrl}/api/auth/me`, { cookie, timeoutMs: 5_000 });
-      if (res.status === 200) return 'kept';
-      if (res.status === 401) return 'lost';
-      last = `answered ${res.status}`;
-    } catch (error) {
-      last = transportFailure(error);
+  for (let round = 0; round < 5; round++) {
+    for (const url of httpUrls) {
+      try {
+        const res = await http.request('GET', `${url}/api/auth/me`, { cookie, timeoutMs: 5_000 });
+        if (res.status === 200) return { verdict: 'kept', last: '200' };
+        if (res.status === 401) return { verdict: 'lost', last: `401 on ${url}` };
+        last = `${res.status} on ${url}`;
+      } catch (error) {
+        last = `${transportFailure(error)} on ${url}`;
+      }
     }
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
-  return last;
+  return { verdict: 'unknown', last };
 }

