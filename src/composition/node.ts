@@ -49,6 +49,8 @@ export async function startNode(config: AppConfig, options: { migrate?: boolean 
     await producer.connect();
     started.push({ name: 'kafka producer', stop: () => producer.disconnect() });
 
+    const checks = container.getAll(TOKENS.ReadinessCheck);
+    started.push({ name: 'readiness checks', stop: async () => void (await Promise.all(checks.map((check) => check.close?.()))) });
     const services = container.getAll(TOKENS.NodeService);
     for (const service of services) {
       await service.start();
@@ -64,7 +66,7 @@ export async function startNode(config: AppConfig, options: { migrate?: boolean 
       metrics: container.get(TOKENS.Metrics),
       publisher: container.get(TOKENS.EventPublisher),
       readiness: [
-        ...container.getAll(TOKENS.ReadinessCheck),
+        ...checks,
         ...services.map((service) => ({ name: service.name, check: async () => service.isReady() })),
       ],
       session: container.get(TOKENS.SessionMiddleware),

@@ -45,7 +45,7 @@ describe('a Parley node on real Kafka and Postgres', () => {
     const body = (await res.json()) as { status: string; checks: Record<string, string> };
     expect(res.status).toBe(200);
     expect(body.status).toBe('ready');
-    expect(body.checks).toMatchObject({ database: 'ok', kafka_producer: 'ok' });
+    expect(body.checks).toMatchObject({ database: 'ok', kafka_producer: 'ok', kafka: 'ok' });
   });
 
   it('when scraped, then /metrics exposes process and HTTP metrics in Prometheus format', async () => {

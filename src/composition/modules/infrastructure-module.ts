@@ -1,14 +1,17 @@
-import { ContainerModule } from 'inversify';
+import { ContainerModule, type ServiceIdentifier } from 'inversify';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppConfig } from '../../infrastructure/config/config';
 import { createDatabase } from '../../infrastructure/database/database';
 import { createKafka } from '../../infrastructure/kafka/kafka-client';
+import { KafkaHealth } from '../../infrastructure/kafka/kafka-health';
 import { KafkajsEventPublisher } from '../../infrastructure/kafka/kafkajs-event-publisher';
 import { topicNames } from '../../infrastructure/kafka/topics';
 import { createLogger } from '../../infrastructure/logging/logger';
 import { createMetrics } from '../../infrastructure/metrics/metrics';
 import { sql } from 'kysely';
 import { TOKENS } from '../tokens';
+
+const KafkaHealthToken = Symbol.for('parley.infrastructure.KafkaHealth') as ServiceIdentifier<KafkaHealth>;
 
 /** Config, logging, metrics, the database pool and the process's one Kafka producer. */
 export const infrastructureModule = (config: AppConfig) =>
@@ -37,4 +40,8 @@ export const infrastructureModule = (config: AppConfig) =>
       const producer = ctx.get(TOKENS.KafkaProducer);
       return { name: 'kafka_producer', check: async () => producer.isConnected() };
     });
+    bind(KafkaHealthToken)
+      .toDynamicValue((ctx) => new KafkaHealth(ctx.get(TOKENS.Kafka), ctx.get(TOKENS.Topics).accepted))
+      .inSingletonScope();
+    bind(TOKENS.ReadinessCheck).toService(KafkaHealthToken);
   });

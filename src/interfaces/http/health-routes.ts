@@ -5,6 +5,8 @@ export interface ReadinessCheck {
   name: string;
   /** Resolves true when the dependency is usable; must not hang (the caller applies a timeout). */
   check(): Promise<boolean>;
+  /** Releases what the check holds open (a client connection), at shutdown. */
+  close?(): Promise<void>;
 }
 
 const withTimeout = (promise: Promise<boolean>, ms: number) =>

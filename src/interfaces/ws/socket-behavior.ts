@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponse, us_socket_context_t, WebSocketBehavior } from 'uWebSockets.js';
+import { RETRY_AFTER_SECONDS } from '../../domain/errors';
 import type { AppConfig } from '../../infrastructure/config/config';
 import type { Logger } from '../../infrastructure/logging/logger';
 import type { ClientFrames } from './client-frames';
@@ -17,6 +18,13 @@ export const CLOSE = {
   /** Logged out or deactivated: the session is gone, sign in again before reconnecting. */
   signedOut: 4001,
 } as const;
+
+/**
+ * Frames a socket may have waiting for an answer. Within the rate limit a client never gets
+ * near it; it bounds what a stalled Kafka or Postgres lets pile up (each waits at most the
+ * publish deadline), and a frame past it is answered `unavailable` at once.
+ */
+export const MAX_PENDING_FRAMES = 64;
 
 /** Refused frames tolerated after the first `rate_limited`, within this window, before closing. */
 const FLOOD_STRIKES = 3;
@@ -71,10 +79,23 @@ export function socketBehavior(options: SocketBehaviorOptions): WebSocketBehavio
               details: { retryAfterSeconds },
             };
             socket.send(JSON.stringify(frame));
+          } else if (state.pending >= MAX_PENDING_FRAMES) {
+            const frame: ServerFrame = {
+              type: 'error',
+              code: 'unavailable',
+              message: 'Too many frames are waiting for an answer on this connection; retry shortly.',
+              ...clientMessageIdOf(text),
+              details: { retryAfterSeconds: RETRY_AFTER_SECONDS },
+            };
+            socket.send(JSON.stringify(frame));
           } else {
-            state.queue = state.queue.then(() => frames.handle(socket, text)).catch((error: unknown) => {
-              logger.error({ err: error }, 'websocket frame handler failed');
-            });
+            state.pending += 1;
+            state.queue = state.queue
+              .then(() => frames.handle(socket, text))
+              .catch((error: unknown) => {
+                logger.error({ err: error }, 'websocket frame handler failed');
+              })
+              .finally(() => (state.pending -= 1));
           }
         },
         (error: unknown) => logger.error({ err: error }, 'websocket flood guard failed'),

@@ -18,6 +18,8 @@ export interface SocketState {
   held: StoredMessage[] | null;
   /** The frames of one socket are handled one after another, so a user's sends keep their order. */
   queue: Promise<void>;
+  /** Frames waiting in `queue`: bounded, so a stalled dependency cannot pile up work per socket. */
+  pending: number;
   /** Set by the close handler: uWS forbids touching a closed socket, and async work may finish later. */
   closed: boolean;
 }
@@ -34,6 +36,7 @@ export function newSocketState(session: AuthenticatedSession): SocketState {
     cursor: new DeliveryCursor(),
     held: null,
     queue: Promise.resolve(),
+    pending: 0,
     closed: false,
   };
 }
