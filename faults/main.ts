@@ -38,16 +38,18 @@ async function main(argv: string[]): Promise<number> {
   // A crash must not leave a frozen or running broker and nodes behind.
   process.once('exit', () => {
     killAllNodesNow();
-    try {
-      if (services) process.kill(services.kafka.pid(), 'SIGKILL');
-    } catch {
-      // already gone
+    for (let broker = 1; services && broker <= services.kafka.brokers; broker++) {
+      try {
+        process.kill(services.kafka.pid(broker), 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
   });
 
   try {
-    log(`parley faults ${scenario.name}: starting its own Kafka and Postgres in ${directory}`);
-    services = await startOwnServices(directory);
+    log(`parley faults ${scenario.name}: starting its own Kafka (${scenario.brokers} broker${scenario.brokers > 1 ? 's' : ''}) and Postgres in ${directory}`);
+    services = await startOwnServices(directory, { brokers: scenario.brokers });
     const report = await runFaultScenario(scenario, { settings: options.settings, services, logDir: path.join(REPO_ROOT, '.data', 'faults', 'logs'), log });
     console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
     return report.accounting.failures.length === 0 ? 0 : 1;

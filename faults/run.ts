@@ -114,6 +114,7 @@ async function driveLoad(scenario: FaultScenario, context: LoadContext): Promise
     cluster: context.cluster,
     services: context.services,
     settings,
+    topicPrefix: `f${context.runTag}`,
     probe: population.probe,
     phase: (phase) => void (answers.phase = phase),
     mark,

@@ -14,9 +14,9 @@ export interface OwnServices {
  * The suite's own Kafka and Postgres under `directory` (kafka/, postgres/), started together.
  * Runs on them get a database and a topic prefix each, so one set serves several runs.
  */
-export async function startOwnServices(directory: string): Promise<OwnServices> {
+export async function startOwnServices(directory: string, options: { brokers?: number } = {}): Promise<OwnServices> {
   mkdirSync(directory, { recursive: true });
-  const [kafka, postgres] = await Promise.allSettled([OwnKafka.start(path.join(directory, 'kafka')), OwnPostgres.start(path.join(directory, 'postgres'))]);
+  const [kafka, postgres] = await Promise.allSettled([OwnKafka.start(path.join(directory, 'kafka'), options.brokers ?? 1), OwnPostgres.start(path.join(directory, 'postgres'))]);
   if (kafka.status === 'rejected' || postgres.status === 'rejected') {
     if (kafka.status === 'fulfilled') await kafka.value.stop();
     if (postgres.status === 'fulfilled') await postgres.value.destroy();

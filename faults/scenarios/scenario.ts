@@ -14,6 +14,8 @@ export interface FaultContext {
   cluster: FaultCluster;
   services: OwnServices;
   settings: FaultSettings;
+  /** The run's KAFKA_TOPIC_PREFIX. */
+  topicPrefix: string;
   /** Set when the layout asked for it (node-pause). */
   probe: RevocationProbe | null;
   /** The fault starts ('during') or has ended ('after'): answers are counted by the phase their request was sent in. */
