@@ -39,10 +39,11 @@ export const BENCH_NODE_SETTINGS = {
 } as const;
 
 /**
- * Kafka (ensured), a fresh database `parley_bench_<random>` and topic prefix, and N nodes as
- * child processes from the compiled CLI. stop() removes the database and topics unless --keep.
+ * Kafka (ensured), a fresh database `parley_bench_<random>` and topic prefix, and `nodeCount`
+ * nodes (--nodes; none for a scenario that measures the services alone) as child processes from
+ * the compiled CLI. stop() removes the database and topics unless --keep.
  */
-export async function startDeployment(options: BenchOptions, runTag: string): Promise<Deployment> {
+export async function startDeployment(options: BenchOptions, runTag: string, nodeCount = options.nodes): Promise<Deployment> {
   if (LOCAL_KAFKA.test(options.brokers)) await ensureLocalKafka();
   let embedded: EmbeddedPostgres | null = null;
   let server = options.databaseUrl ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -80,15 +81,15 @@ export async function startDeployment(options: BenchOptions, runTag: string): Pr
     await embedded?.stop();
   };
   try {
-    const ports = await freePorts(options.nodes * 2);
+    const ports = await freePorts(nodeCount * 2);
     const spawn = (index: number) => {
       const node = spawnNode(`bench-${index + 1}`, ports[index * 2]!, ports[index * 2 + 1]!, env);
       started.push(node);
       return waitUntilReady(`http://127.0.0.1:${node.httpPort}/readyz`, node.exited, node.id, { expectedNode: node.id });
     };
     // The first node migrates the fresh database; the others start once it is ready.
-    await spawn(0);
-    await Promise.all(Array.from({ length: options.nodes - 1 }, (_, index) => spawn(index + 1)));
+    if (nodeCount > 0) await spawn(0);
+    await Promise.all(Array.from({ length: Math.max(0, nodeCount - 1) }, (_, index) => spawn(index + 1)));
   } catch (error) {
     await stop();
     throw error;
@@ -96,7 +97,7 @@ export async function startDeployment(options: BenchOptions, runTag: string): Pr
   return {
     nodes: started.map((node) => ({ id: node.id, httpUrl: `http://127.0.0.1:${node.httpPort}`, wsUrl: `ws://127.0.0.1:${node.wsPort}/ws`, pid: node.process.pid })),
     databaseUrl,
-    description: { mode: 'own', nodes: options.nodes, database, topicPrefix, partitions: options.partitions, brokers: options.brokers, nodeSettings: { ...BENCH_NODE_SETTINGS, NODE_ENV: 'production' } },
+    description: { mode: 'own', nodes: nodeCount, database, topicPrefix, partitions: options.partitions, brokers: options.brokers, nodeSettings: { ...BENCH_NODE_SETTINGS, NODE_ENV: 'production' } },
     stop,
   };
 }

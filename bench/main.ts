@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- <latency|throughput|fanout|connections|store> [options]`: starts a Parley
+ * `npm run bench -- <latency|throughput|fanout|connections|store|hop> [options]`: starts a Parley
  * deployment (or attaches to one), drives load from forked load processes, prints the
  * figures and the accounting line, and exits non-zero when any message was lost,
  * duplicated or reordered.
@@ -13,6 +13,7 @@ import { parseBenchOptions, USAGE, type BenchOptions, type Scenario } from './op
 import { printReport, writeReport } from './report/report';
 import { runConnections } from './scenarios/connections';
 import { runFanout } from './scenarios/fanout';
+import { runHop } from './scenarios/hop';
 import { runLatency } from './scenarios/latency';
 import type { BenchRun, ScenarioOutcome } from './scenarios/scenario';
 import { runStore } from './scenarios/store';
@@ -24,7 +25,11 @@ const SCENARIO_RUNNERS: Record<Scenario, (run: BenchRun) => Promise<ScenarioOutc
   fanout: runFanout,
   connections: runConnections,
   store: runStore,
+  hop: runHop,
 };
+
+/** Scenarios that measure Kafka and Postgres themselves: their deployment starts no node. */
+const WITHOUT_NODES: ReadonlySet<Scenario> = new Set(['hop']);
 
 /** Sockets per load process when --load-processes is not given, and the most processes started. */
 const SOCKETS_PER_PROCESS = 5_000;
@@ -63,7 +68,9 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   try {
-    deployment = options.target ? await attachDeployment(options) : await startDeployment(options, runTag);
+    deployment = options.target
+      ? await attachDeployment(options)
+      : await startDeployment(options, runTag, WITHOUT_NODES.has(options.scenario) ? 0 : options.nodes);
     console.log(`parley bench ${options.scenario}: run ${runTag}, ${describe(deployment)}`);
     const run: BenchRun = {
       options,
@@ -92,6 +99,9 @@ async function main(argv: string[]): Promise<number> {
 
 function describe(deployment: Deployment): string {
   const nodes = deployment.nodes.map((node) => `${node.id} (${node.httpUrl}, ${node.wsUrl})`).join(', ');
+  if (deployment.description.mode === 'own' && deployment.nodes.length === 0) {
+    return `own services, no nodes: database ${String(deployment.description.database)}, topic prefix ${String(deployment.description.topicPrefix)}, brokers ${String(deployment.description.brokers)}`;
+  }
   return deployment.description.mode === 'own'
     ? `own deployment: ${nodes}; database ${String(deployment.description.database)}, topic prefix ${String(deployment.description.topicPrefix)}; nodes run with BCRYPT_COST=4, WS rate limit 1,000,000/s, login throttles off`
     : `attached to ${nodes}`;

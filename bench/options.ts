@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['latency', 'throughput', 'fanout', 'connections', 'store'] as const;
+export const SCENARIOS = ['latency', 'throughput', 'fanout', 'connections', 'store', 'hop'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
-export const USAGE = `usage: npm run bench -- <latency|throughput|fanout|connections|store> [options]
+export const USAGE = `usage: npm run bench -- <latency|throughput|fanout|connections|store|hop> [options]
 
 deployment
   --nodes N              nodes to start (2)
@@ -27,6 +27,8 @@ throughput   --path http|ws (http) --rate R (500) --duration S (20) --clients N 
 fanout       --members N (500) --count N (100) --rate R (10)
 connections  --connections N (10000) --users N (50) --hold S (5) --concurrency N (100 per load process)
 store        --count N (20000) --pairs N (100)   (own deployment only: writes the accepted topic itself)
+hop          --count N (500: measured round trips, after a tenth as many to warm up)
+             (Kafka and Postgres alone, no nodes: one produce → fetch and one commit at a time)
 `;
 
 export interface BenchOptions {
