@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { OwnKafka } from './own-kafka';
 import { OwnPostgres } from './own-postgres';
@@ -13,6 +13,7 @@ export interface OwnServices {
 /**
  * The suite's own Kafka and Postgres under `directory` (kafka/, postgres/), started together.
  * Runs on them get a database and a topic prefix each, so one set serves several runs.
+ * Stopping removes the whole folder unless the data is kept.
  */
 export async function startOwnServices(directory: string, options: { brokers?: number } = {}): Promise<OwnServices> {
   mkdirSync(directory, { recursive: true });
@@ -27,6 +28,7 @@ export async function startOwnServices(directory: string, options: { brokers?: n
     postgres: postgres.value,
     stop: async (options = {}) => {
       await Promise.all([kafka.value.stop(options), postgres.value.destroy(options)]);
+      if (!options.keepData) rmSync(directory, { recursive: true, force: true });
     },
   };
 }
