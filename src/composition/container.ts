@@ -1,4 +1,5 @@
 import { Container } from 'inversify';
+import type { NodeHooks } from './node-hooks';
 import type { AppConfig } from '../infrastructure/config/config';
 import { accountsModule } from './modules/accounts-module';
 import { infrastructureModule } from './modules/infrastructure-module';
@@ -6,8 +7,8 @@ import { messagingModule } from './modules/messaging-module';
 import { websocketModule } from './modules/websocket-module';
 
 /** The composition root: the only place that knows every concrete class. */
-export function createContainer(config: AppConfig): Container {
+export function createContainer(config: AppConfig, hooks: NodeHooks = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
-  container.load(infrastructureModule(config), accountsModule(config), messagingModule(config), websocketModule(config));
+  container.load(infrastructureModule(config, hooks), accountsModule(config), messagingModule(config), websocketModule(config));
   return container;
 }

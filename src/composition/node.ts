@@ -7,6 +7,7 @@ import { migrateToLatest } from '../infrastructure/database/migrator';
 import { ensureTopics } from '../infrastructure/kafka/topic-provisioner';
 import { createHttpApp } from '../interfaces/http/app';
 import { createContainer } from './container';
+import type { NodeHooks } from './node-hooks';
 import { TOKENS } from './tokens';
 
 export interface RunningNode {
@@ -25,8 +26,8 @@ export interface RunningNode {
  * services (consumers, WebSocket gateway) and last the HTTP server, so nothing is served
  * before it can be handled.
  */
-export async function startNode(config: AppConfig, options: { migrate?: boolean } = {}): Promise<RunningNode> {
-  const container = createContainer(config);
+export async function startNode(config: AppConfig, options: { migrate?: boolean; hooks?: NodeHooks } = {}): Promise<RunningNode> {
+  const container = createContainer(config, options.hooks);
   const logger = container.get(TOKENS.Logger);
   const database = container.get(TOKENS.Database);
   const producer = container.get(TOKENS.KafkaProducer);

@@ -16,6 +16,9 @@ export class KafkaFaultProxy {
   private target: { host: string; port: number } | null = null;
   private armed = false;
   private refusing = false;
+  /** Hung: connections stay open and nothing moves either way, as with a SIGSTOPped broker. */
+  private hung = false;
+  private readonly stalled: (() => void)[] = [];
   /** Correlation ids (per connection) of produce requests forwarded while armed. */
   swallowed = 0;
 
@@ -31,6 +34,7 @@ export class KafkaFaultProxy {
     return ({ onConnect }) => {
       const socket = net.connect({ host: '127.0.0.1', port: proxyPort }, onConnect);
       socket.setKeepAlive(true, 60_000);
+      socket.setNoDelay(true);
       return socket;
     };
   }
@@ -40,8 +44,15 @@ export class KafkaFaultProxy {
     this.armed = true;
   }
 
+  /** Nothing more is forwarded, in either direction, until `heal()`; what arrives meanwhile then goes through. */
+  hang(): void {
+    this.hung = true;
+  }
+
   heal(): void {
     this.refusing = false;
+    this.hung = false;
+    for (const forward of this.stalled.splice(0)) forward();
   }
 
   async close(): Promise<void> {
@@ -65,6 +76,10 @@ export class KafkaFaultProxy {
     client.on('error', cut).on('close', cut);
     broker.on('error', cut).on('close', cut);
     let swallowId: number | null = null;
+    const forward = (to: net.Socket, frame: Buffer) => {
+      if (this.hung) this.stalled.push(() => to.write(frame));
+      else to.write(frame);
+    };
     frames(client, (frame) => {
       if (this.armed && frame.readInt16BE(4) === PRODUCE) {
         this.armed = false;
@@ -72,7 +87,7 @@ export class KafkaFaultProxy {
         swallowId = frame.readInt32BE(8);
         this.swallowed += 1;
       }
-      broker.write(frame);
+      forward(broker, frame);
     });
     frames(broker, (frame) => {
       if (swallowId !== null && frame.readInt32BE(4) === swallowId) {
@@ -80,7 +95,7 @@ export class KafkaFaultProxy {
         cut();
         return;
       }
-      client.write(frame);
+      forward(client, frame);
     });
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { NodeHooks } from '../../src/composition/node-hooks';
 import { startNode, type RunningNode } from '../../src/composition/node';
 import { loadConfig, type AppConfig } from '../../src/infrastructure/config/config';
 import { withDatabase } from '../../scripts/services/postgres';
@@ -45,6 +46,6 @@ export function testConfig(environment: TestEnvironment, overrides: Record<strin
 }
 
 /** Starts a whole node (HTTP, WebSocket, consumers) on real Kafka and Postgres. */
-export async function startTestNode(environment: TestEnvironment, overrides: Record<string, string> = {}): Promise<RunningNode> {
-  return startNode(testConfig(environment, overrides));
+export async function startTestNode(environment: TestEnvironment, overrides: Record<string, string> = {}, hooks: NodeHooks = {}): Promise<RunningNode> {
+  return startNode(testConfig(environment, overrides), { hooks });
 }

@@ -9,12 +9,13 @@ import { topicNames } from '../../infrastructure/kafka/topics';
 import { createLogger } from '../../infrastructure/logging/logger';
 import { createMetrics } from '../../infrastructure/metrics/metrics';
 import { sql } from 'kysely';
+import type { NodeHooks } from '../node-hooks';
 import { TOKENS } from '../tokens';
 
 const KafkaHealthToken = Symbol.for('parley.infrastructure.KafkaHealth') as ServiceIdentifier<KafkaHealth>;
 
 /** Config, logging, metrics, the database pool and the process's one Kafka producer. */
-export const infrastructureModule = (config: AppConfig) =>
+export const infrastructureModule = (config: AppConfig, hooks: NodeHooks) =>
   new ContainerModule(({ bind }) => {
     bind(TOKENS.Config).toConstantValue(config);
     bind(TOKENS.Logger).toConstantValue(createLogger({ level: config.logLevel, nodeId: config.nodeId }));
@@ -24,7 +25,7 @@ export const infrastructureModule = (config: AppConfig) =>
       .inSingletonScope();
     bind(TOKENS.Topics).toConstantValue(topicNames(config.kafka.topicPrefix));
     bind(TOKENS.Kafka)
-      .toDynamicValue((ctx) => createKafka({ ...config.kafka, logger: ctx.get(TOKENS.Logger) }))
+      .toDynamicValue((ctx) => createKafka({ ...config.kafka, logger: ctx.get(TOKENS.Logger), socketFactory: hooks.kafkaSocketFactory }))
       .inSingletonScope();
     bind(TOKENS.KafkaProducer)
       .toDynamicValue((ctx) => new KafkajsEventPublisher(ctx.get(TOKENS.Kafka), ctx.get(TOKENS.Topics), { publishTimeoutMs: config.kafka.publishTimeoutMs }))

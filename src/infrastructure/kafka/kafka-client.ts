@@ -45,12 +45,12 @@ export const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnec
 };
 
 /** A kafkajs client whose logs go through our logger instead of its console output. */
-export function createKafka(options: { brokers: readonly string[]; clientId: string; logger: Logger }): Kafka {
+export function createKafka(options: { brokers: readonly string[]; clientId: string; logger: Logger; socketFactory?: ISocketFactory }): Kafka {
   const log = options.logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: options.clientId,
     brokers: [...options.brokers],
-    socketFactory: noDelaySocketFactory,
+    socketFactory: options.socketFactory ?? noDelaySocketFactory,
     // Fail fast at start-up when nothing answers, then keep retrying briefly on transient errors.
     connectionTimeout: 3_000,
     requestTimeout: 30_000,
