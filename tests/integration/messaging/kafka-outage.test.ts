@@ -62,7 +62,7 @@ describe('a node whose broker hangs', () => {
       expect(wsAnswer).toMatchObject({ type: 'error', code: 'unavailable', details: { retryAfterSeconds: expect.any(Number) } });
       const ready = await fetch(`http://127.0.0.1:${node.httpPort}/readyz`);
       expect(ready.status).toBe(503);
-      expect((await ready.json()).checks).toMatchObject({ database: 'ok', kafka: 'failing' });
+      expect(((await ready.json()) as { checks: unknown }).checks).toMatchObject({ database: 'ok', kafka: 'failing' });
     } finally {
       proxy.heal();
     }

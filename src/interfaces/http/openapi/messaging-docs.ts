@@ -36,7 +36,9 @@ export const messagingDocs: DocsRegistrar = (registry) => {
   path('post', '/api/messages', {
     tags: ['messages'],
     summary: 'Send a message to a user or a room',
-    description: 'Answers once Kafka (all in-sync replicas) has it; seq is null until it is stored. A repeated clientMessageId returns the original with 200.',
+    description:
+      'Answers once Kafka (all in-sync replicas) has it; seq is null until it is stored. A repeated clientMessageId returns the original with 200. ' +
+      'Not acknowledged within PUBLISH_TIMEOUT_MS: 503 unavailable with Retry-After; retry with the same clientMessageId (the message is stored once).',
     request: { body: { required: true, ...json(SendMessageBody) } },
     responses: {
       202: { description: 'Accepted', ...json(MessageResponse) },

@@ -25,17 +25,26 @@ export const ErrorBody = z
   })
   .openapi('Error');
 
-/** The error responses of an operation, generated from the codes it can return and the one error catalog. */
+/**
+ * The error responses of an operation, generated from the codes it can return and the one error
+ * catalog. Every operation needs Postgres or Kafka, so every one may answer 503 `unavailable`.
+ */
 export function errorResponses(...codes: ErrorCode[]) {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of codes) byStatus.set(HTTP_STATUS[code], [...(byStatus.get(HTTP_STATUS[code]) ?? []), code]);
+  for (const code of [...new Set([...codes, 'unavailable' as const])]) byStatus.set(HTTP_STATUS[code], [...(byStatus.get(HTTP_STATUS[code]) ?? []), code]);
   return Object.fromEntries(
     [...byStatus].map(([status, list]) => [
       String(status),
-      { description: `Error: ${list.join(', ')}`, content: { 'application/json': { schema: ErrorBody } } },
+      {
+        description: status === 503 ? 'Error: unavailable (Kafka or Postgres cannot serve now; retry after Retry-After seconds, a send with the same clientMessageId)' : `Error: ${list.join(', ')}`,
+        ...(status === 503 || list.some((code) => code === 'too_many_attempts' || code === 'rate_limited') ? { headers: RETRY_AFTER } : {}),
+        content: { 'application/json': { schema: ErrorBody } },
+      },
     ]),
   );
 }
+
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' as const } } };
 
 export function buildOpenApiDocument(registrars: DocsRegistrar[]) {
   const registry = new OpenAPIRegistry();
