@@ -49,7 +49,7 @@ export function createMetrics() {
     }),
     storeToDelivery: new Histogram({
       name: 'parley_message_store_to_delivery_seconds',
-      help: 'Time from commit in Postgres to the frame written on this node',
+      help: 'Time from commit in Postgres to the frames written on this node (once per message, however many sockets)',
       buckets: latencyBuckets,
       registers: [registry],
     }),

@@ -59,7 +59,9 @@ export class UwsWebSocketGateway implements LocalDelivery {
       endSession,
       resumeMaxMessages: deps.config.resumeMaxMessages,
       write: (socket, frame) => this.write(socket, frame),
-      pushLive: (socket, message, options) => this.pushLive(socket, message, undefined, options),
+      pushLive: (socket, message, options) => {
+        if (this.pushLive(socket, message, options)) this.deps.metrics.messagesDelivered.inc();
+      },
     });
   }
 
@@ -101,13 +103,22 @@ export class UwsWebSocketGateway implements LocalDelivery {
   }
 
   deliver(message: StoredMessage, recipients: readonly string[], storedAt?: Date): void {
+    // Encoded once for every socket it goes to, and counted once per message: a room's fan-out
+    // costs one JSON.stringify and one metrics update, not one per member socket.
+    let encoded: string | undefined;
+    const frame = () => (encoded ??= JSON.stringify({ type: 'message', message } satisfies ServerFrame));
+    let written = 0;
     for (const userId of new Set(recipients)) {
       for (const socket of this.registry.ofUser(userId)) {
         const state = socket.getUserData();
         if (state.held) state.held.push(message);
-        else this.pushLive(socket, message, storedAt);
+        else if (this.pushLive(socket, message, undefined, frame)) written += 1;
       }
     }
+    if (written === 0) return;
+    this.deps.metrics.messagesDelivered.inc(written);
+    // Messages held back during a resume or a gap fill are late by design: only straight pushes are timed.
+    if (storedAt) this.deps.metrics.storeToDelivery.observe((Date.now() - storedAt.getTime()) / 1000);
   }
 
   closeSession(sessionKey: string): void {
@@ -141,10 +152,11 @@ export class UwsWebSocketGateway implements LocalDelivery {
     });
   }
 
-  private pushLive(socket: GatewaySocket, message: StoredMessage, storedAt?: Date, options?: { caughtUp: boolean }): void {
+  /** Writes the message through the socket's cursor; true when it was written now. */
+  private pushLive(socket: GatewaySocket, message: StoredMessage, options?: { caughtUp: boolean }, frame?: () => string): boolean {
     const state = socket.getUserData();
     const verdict = state.cursor.acceptLive(message.conversationId, message.seq);
-    if (verdict === 'seen') return;
+    if (verdict === 'seen') return false;
     if (verdict === 'gap') {
       this.deps.metrics.liveGaps.inc();
       if (options?.caughtUp) {
@@ -153,13 +165,12 @@ export class UwsWebSocketGateway implements LocalDelivery {
         state.cursor.acceptLive(message.conversationId, message.seq);
       } else {
         this.fillGap(socket, message);
-        return;
+        return false;
       }
     }
-    if (!this.write(socket, { type: 'message', message })) return;
-    this.deps.metrics.messagesDelivered.inc();
-    // Messages held back during a resume are late by design: only straight pushes are timed.
-    if (storedAt) this.deps.metrics.storeToDelivery.observe((Date.now() - storedAt.getTime()) / 1000);
+    if (state.closed) return false;
+    socket.send(frame ? frame() : JSON.stringify({ type: 'message', message } satisfies ServerFrame), false);
+    return true;
   }
 
   /** Holds the message and queues a read of what lies before it; later live messages wait behind it. */
