@@ -16,6 +16,7 @@ import type { AppConfig } from '../../infrastructure/config/config';
 import { KyselyMessageRepository } from '../../infrastructure/database/kysely-message-repository';
 import { KyselyMessageRequestLog } from '../../infrastructure/database/kysely-message-request-log';
 import { KyselyRoomRepository } from '../../infrastructure/database/kysely-room-repository';
+import { KafkajsEventPublisher } from '../../infrastructure/kafka/kafkajs-event-publisher';
 import { KafkajsFanoutConsumer } from '../../infrastructure/kafka/kafkajs-fanout-consumer';
 import { KafkajsStoreConsumer } from '../../infrastructure/kafka/kafkajs-store-consumer';
 import { messagesRouter } from '../../interfaces/http/controllers/messages-router';
@@ -26,6 +27,7 @@ import { TOKENS } from '../tokens';
 const local = <T>(name: string) => Symbol.for(`parley.messaging.${name}`) as ServiceIdentifier<T>;
 const Messages = local<MessageRepository>('MessageRepository');
 const Rooms = local<RoomRepository>('RoomRepository');
+const StoredAnnouncer = local<KafkajsEventPublisher>('StoredAnnouncer');
 
 /** Rooms, messages and the two Kafka consumers (store, then fan-out). */
 export const messagingModule = (config: AppConfig) =>
@@ -45,13 +47,23 @@ export const messagingModule = (config: AppConfig) =>
     );
     bind(TOKENS.ReplayMessages).toDynamicValue((ctx) => new ReplayMessages(ctx.get(Messages), ctx.get(Rooms)));
 
+    // `message.stored` goes out on a producer of its own, so the store's announcements never
+    // queue behind accepted sends on the request path (one request in flight each).
+    bind(StoredAnnouncer)
+      .toDynamicValue((ctx) => new KafkajsEventPublisher(ctx.get(TOKENS.Kafka), ctx.get(TOKENS.Topics), { publishTimeoutMs: config.kafka.publishTimeoutMs }))
+      .inSingletonScope();
+    // Started before the store consumer that uses it, stopped after it.
+    bind(TOKENS.NodeService).toDynamicValue((ctx) => {
+      const announcer = ctx.get(StoredAnnouncer);
+      return { name: 'stored-event producer', start: () => announcer.connect(), stop: () => announcer.disconnect(), isReady: () => announcer.isConnected() };
+    });
     // The store consumer is bound before the fan-out consumer: started first, stopped last.
     bind(TOKENS.NodeService).toDynamicValue(
       (ctx) =>
         new KafkajsStoreConsumer(
           ctx.get(TOKENS.Kafka),
           ctx.get(TOKENS.Topics),
-          new StoreMessages(ctx.get(Messages), ctx.get(TOKENS.KafkaProducer)),
+          new StoreMessages(ctx.get(Messages), ctx.get(StoredAnnouncer)),
           ctx.get(TOKENS.Metrics),
           ctx.get(TOKENS.Logger),
           { topicPrefix: config.kafka.topicPrefix, sessionTimeoutMs: config.kafka.sessionTimeoutMs },

@@ -15,9 +15,10 @@ export interface StoreConsumerOptions {
 
 /**
  * Reads accepted messages with a group shared by every node and stores them. Offsets are
- * committed only after the batch is in Postgres and its `message.stored` events are
- * acknowledged, so a crash at any point re-reads the batch: the store skips what it already
- * has, and the announcements go out again (fan-out is at-least-once, deduplicated by seq).
+ * resolved only after the batch is in Postgres and its `message.stored` events are
+ * acknowledged, and committed from those, so a crash at any point re-reads the batch: the
+ * store skips what it already has, and the announcements go out again (fan-out is
+ * at-least-once, deduplicated by seq).
  */
 export class KafkajsStoreConsumer {
   readonly name = 'store consumer';
@@ -60,7 +61,11 @@ export class KafkajsStoreConsumer {
     await this.consumer.subscribe({ topics: [this.topics.accepted], fromBeginning: true });
     const groupJoined = joined(this.consumer);
     await this.consumer.run({
-      autoCommit: false,
+      // Offsets are committed at most once a second, not after every batch (a broker round trip
+      // on the store's critical path). Offsets are resolved only after a batch is stored and
+      // announced, so a crash re-reads at most a second of batches: stored once, announced again.
+      autoCommit: true,
+      autoCommitInterval: 1_000,
       eachBatchAutoResolve: false,
       // Partitions hold disjoint conversations, so their transactions never wait on each other.
       partitionsConsumedConcurrently: 3,
@@ -93,9 +98,7 @@ export class KafkajsStoreConsumer {
     this.observe(deliveries.filter((delivery) => delivery.fresh).map((delivery) => delivery.message.createdAt));
     const last = batch.lastOffset();
     resolveOffset(last);
-    await commitOffsetsIfNecessary({
-      topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(BigInt(last) + 1n) }] }],
-    });
+    await commitOffsetsIfNecessary();
     this.metrics.consumerLag.set(
       { group: this.groupId, topic: batch.topic, partition: String(batch.partition) },
       Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last) - 1n)),
