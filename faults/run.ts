@@ -8,6 +8,7 @@ import type { RunRecord } from './accounting/records';
 import { AnswerLog } from './clients/answer-log';
 import { FaultCluster } from './deployment/fault-cluster';
 import type { OwnServices } from './deployment/own-services';
+import { startLoad } from './load';
 import { populate, type Population } from './population';
 import type { AfterCheck, FaultScenario } from './scenarios/scenario';
 import { maxWaitMs, type FaultSettings } from './settings';
@@ -100,56 +101,50 @@ interface LoadContext {
 /** Load before, during and after the fault; then the drain, the settle and the checks. */
 async function driveLoad(scenario: FaultScenario, context: LoadContext): Promise<RunRecord> {
   const { population, settings, answers, mark } = context;
-  let sending = true;
-  let polling = true;
-  let giveUpAt: number | null = null;
-  const control = { sending: () => sending, giveUpAt: () => giveUpAt };
-  const senderRuns = population.senders.map((sender) => sender.run(control));
-  const pollerRuns = population.pollers.map((poller) => poller.run(() => polling));
-  mark(`load starts: ${settings.pairs} pairs at ${settings.rate} msg/s, ${settings.sessionUsers} users calling only GET /api/auth/me`);
-  await sleep(settings.warmupMs);
-
-  const afterChecks: Promise<AfterCheck>[] = [];
-  await scenario.inject({
-    cluster: context.cluster,
-    services: context.services,
-    settings,
-    topicPrefix: `f${context.runTag}`,
-    probe: population.probe,
-    phase: (phase) => void (answers.phase = phase),
-    mark,
-    sleep,
-    afterwards: (check) => void afterChecks.push(check),
-  });
-  await sleep(settings.afterMs);
-
-  answers.phase = 'drain';
-  sending = false;
-  giveUpAt = performance.now() + settings.drainMs;
-  mark(`load stops; unacknowledged sends retried for up to ${settings.drainMs / 1000} s`);
-  await Promise.all(senderRuns);
-  mark('every send acknowledged or given up; waiting for deliveries');
-  const settled = await settleDeliveries(context.databaseUrl, context.runTag, population, settings.settleMs);
-  mark(settled.complete ? 'every acknowledged message stored and every stored one received' : `still incomplete after ${settings.settleMs / 1000} s of waiting`);
-  polling = false;
-  await Promise.all(pollerRuns);
-  const revocations = await Promise.all(afterChecks);
-  const sessions = await checkSessions(context.http, context.cluster.nodes.slice(0, 2).map((node) => node.httpUrl), population);
-  mark('sessions checked');
-  return {
-    sent: population.senders.flatMap((sender) => sender.sent),
-    stored: settled.rows,
-    receivers: Object.fromEntries(population.receivers.map((receiver) => [receiver.name, receiver.conversations])),
-    sockets: population.receivers.flatMap((receiver) => receiver.logs.filter(Boolean)),
-    answers: answers.answers,
-    sessionsLost: sessions.lost,
-    sessionsChecked: sessions.checked,
-    sessionsUnchecked: sessions.unchecked,
-    revocationsMissed: revocations.flatMap((check) => check.missed),
-    revocationsChecked: revocations.reduce((sum, check) => sum + check.checked, 0),
-    unexpectedExits: context.cluster.unexpectedExits,
-    maxWaitMs: maxWaitMs(settings),
-  };
+  const load = startLoad(population);
+  try {
+    mark(`load starts: ${settings.pairs} pairs at ${settings.rate} msg/s, ${settings.sessionUsers} users calling only GET /api/auth/me`);
+    await sleep(settings.warmupMs);
+    const afterChecks: Promise<AfterCheck>[] = [];
+    await scenario.inject({
+      cluster: context.cluster,
+      services: context.services,
+      settings,
+      topicPrefix: `f${context.runTag}`,
+      probe: population.probe,
+      phase: (phase) => void (answers.phase = phase),
+      mark,
+      sleep,
+      afterwards: (check) => void afterChecks.push(check),
+    });
+    await sleep(settings.afterMs);
+    answers.phase = 'drain';
+    mark(`load stops; unacknowledged sends retried for up to ${settings.drainMs / 1000} s`);
+    await load.drain(settings.drainMs);
+    mark('every send acknowledged or given up; waiting for deliveries');
+    const settled = await settleDeliveries(context.databaseUrl, context.runTag, population, settings.settleMs);
+    mark(settled.complete ? 'every acknowledged message stored and every stored one received' : `still incomplete after ${settings.settleMs / 1000} s of waiting`);
+    await load.stopPolling();
+    const revocations = await Promise.all(afterChecks);
+    const sessions = await checkSessions(context.http, context.cluster.nodes.slice(0, 2).map((node) => node.httpUrl), population);
+    mark('sessions checked');
+    return {
+      sent: population.senders.flatMap((sender) => sender.sent),
+      stored: settled.rows,
+      receivers: Object.fromEntries(population.receivers.map((receiver) => [receiver.name, receiver.conversations])),
+      sockets: population.receivers.flatMap((receiver) => receiver.logs.filter(Boolean)),
+      answers: answers.answers,
+      sessionsLost: sessions.lost,
+      sessionsChecked: sessions.checked,
+      sessionsUnchecked: sessions.unchecked,
+      revocationsMissed: revocations.flatMap((check) => check.missed),
+      revocationsChecked: revocations.reduce((sum, check) => sum + check.checked, 0),
+      unexpectedExits: context.cluster.unexpectedExits,
+      maxWaitMs: maxWaitMs(settings),
+    };
+  } finally {
+    load.halt();
+  }
 }
 
 /** The environment of every node: the bench's settings (cheap bcrypt, no flood limits) and the run's own services. */
