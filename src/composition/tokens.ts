@@ -2,6 +2,7 @@ import type { ServiceIdentifier } from 'inversify';
 import type { RequestHandler, Router } from 'express';
 import type { EventPublisher } from '../application/ports/event-publisher';
 import type { LocalDelivery } from '../application/ports/local-delivery';
+import type { SessionEndListener } from '../application/ports/session-end-listener';
 import type { IdGenerator } from '../application/ports/id-generator';
 import type { UserRepository } from '../application/ports/user-repository';
 import type { SessionAuthenticator } from '../application/ports/session-authenticator';
@@ -39,6 +40,8 @@ export const TOKENS = {
   ReplayMessages: token<ReplayMessages>('ReplayMessages'),
   /** This node's sockets (the WebSocket gateway); the fan-out consumer delivers through it. */
   LocalDelivery: token<LocalDelivery>('LocalDelivery'),
+  /** Per-node memories of sessions, told by the fan-out consumer when sessions end anywhere (bound by accounts). */
+  SessionEndListener: token<SessionEndListener>('SessionEndListener'),
   /** The same gateway seen as itself (its bound port). */
   WebSocketGateway: token<UwsWebSocketGateway>('WebSocketGateway'),
   /** Long-running parts (consumers, the WebSocket gateway), started in binding order, stopped in reverse. */

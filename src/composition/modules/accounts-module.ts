@@ -15,6 +15,7 @@ import { PostgresLoginThrottle } from '../../infrastructure/security/postgres-lo
 import { createSessionMiddleware } from '../../infrastructure/session/express-session-middleware';
 import { createPostgresSessionStore, type PostgresSessionStore } from '../../infrastructure/session/postgres-session-store';
 import { PostgresSessionRevoker } from '../../infrastructure/session/postgres-session-revoker';
+import { SessionCache } from '../../infrastructure/session/session-cache';
 import { StoreSessionAuthenticator } from '../../infrastructure/session/store-session-authenticator';
 import { adminController } from '../../interfaces/http/controllers/admin-controller';
 import { authController } from '../../interfaces/http/controllers/auth-controller';
@@ -30,6 +31,7 @@ const SessionStore = local<PostgresSessionStore>('SessionStore');
 const PasswordHasherToken = local<BcryptPasswordHasher>('PasswordHasher');
 const LoginThrottleToken = local<LoginThrottle>('LoginThrottle');
 const SessionRevokerToken = local<SessionRevoker>('SessionRevoker');
+const SessionCacheToken = local<SessionCache>('SessionCache');
 
 /** Accounts, sessions, the user directory and the OpenAPI document. */
 export const accountsModule = (config: AppConfig) =>
@@ -45,8 +47,11 @@ export const accountsModule = (config: AppConfig) =>
         }),
     );
     bind(SessionRevokerToken).toDynamicValue((ctx) => new PostgresSessionRevoker(ctx.get(TOKENS.Database).db));
+    // What this node read lately about sessions and users; the fan-out consumer tells it of ended ones.
+    bind(SessionCacheToken).toConstantValue(new SessionCache());
+    bind(TOKENS.SessionEndListener).toService(SessionCacheToken);
     bind(SessionStore).toDynamicValue((ctx) =>
-      createPostgresSessionStore(ctx.get(TOKENS.Database).pool, ctx.get(TOKENS.Logger), config.session),
+      createPostgresSessionStore(ctx.get(TOKENS.Database).pool, ctx.get(TOKENS.Logger), config.session, ctx.get(SessionCacheToken)),
     );
     // Stopped before the database pool it borrows (services stop in reverse order, the pool last).
     bind(TOKENS.NodeService).toDynamicValue((ctx) => {
@@ -62,12 +67,12 @@ export const accountsModule = (config: AppConfig) =>
     bind(TOKENS.SessionMiddleware).toDynamicValue((ctx) =>
       Router().use(
         createSessionMiddleware(ctx.get(SessionStore), config.session),
-        sessionUser({ users: ctx.get(TOKENS.UserRepository), maxAgeMs: config.session.maxAgeMs }),
+        sessionUser({ users: ctx.get(SessionCacheToken).usersThrough(ctx.get(TOKENS.UserRepository)), maxAgeMs: config.session.maxAgeMs }),
       ),
     );
     bind(TOKENS.WsAuthenticator).toDynamicValue(
       (ctx) =>
-        new StoreSessionAuthenticator(ctx.get(SessionStore), ctx.get(TOKENS.UserRepository), ctx.get(TOKENS.Database).db, {
+        new StoreSessionAuthenticator(ctx.get(SessionStore), ctx.get(SessionCacheToken).usersThrough(ctx.get(TOKENS.UserRepository)), ctx.get(TOKENS.Database).db, {
           secrets: config.session.secrets,
           maxAgeMs: config.session.maxAgeMs,
           idleTimeoutMs: config.session.idleTimeoutMs,

@@ -72,7 +72,8 @@ export const messagingModule = (config: AppConfig) =>
     bind(TOKENS.NodeService).toDynamicValue((ctx) => {
       // The WebSocket gateway binds LocalDelivery; asked for at delivery time, so a node without one still runs.
       const localDelivery = () => ctx.get(TOKENS.LocalDelivery, { optional: true });
-      return new KafkajsFanoutConsumer(ctx.get(TOKENS.Kafka), ctx.get(TOKENS.Topics), localDelivery, ctx.get(TOKENS.Metrics), ctx.get(TOKENS.Logger), {
+      const sessionEnds = ctx.getAll(TOKENS.SessionEndListener, { optional: true }) ?? [];
+      return new KafkajsFanoutConsumer(ctx.get(TOKENS.Kafka), ctx.get(TOKENS.Topics), localDelivery, sessionEnds, ctx.get(TOKENS.Metrics), ctx.get(TOKENS.Logger), {
         topicPrefix: config.kafka.topicPrefix,
         nodeId: config.nodeId,
         sessionTimeoutMs: config.kafka.sessionTimeoutMs,

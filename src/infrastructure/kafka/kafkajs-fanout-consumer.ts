@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { ChatEvent } from '../../application/ports/event-publisher';
 import type { LocalDelivery } from '../../application/ports/local-delivery';
+import type { SessionEndListener } from '../../application/ports/session-end-listener';
 import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/metrics';
 import { consumerSettings } from './consumer-settings';
@@ -36,6 +37,8 @@ export class KafkajsFanoutConsumer {
     private readonly topics: TopicNames,
     /** Asked at delivery time: the WebSocket gateway may bind it after this consumer is built, or not at all. */
     private readonly localDelivery: () => LocalDelivery | undefined,
+    /** Forget ended sessions before this node's sockets are told (so a reconnect is refused at once). */
+    private readonly sessionEnds: readonly SessionEndListener[],
     private readonly metrics: Metrics,
     private readonly logger: Logger,
     options: FanoutConsumerOptions,
@@ -131,6 +134,12 @@ export class KafkajsFanoutConsumer {
   }
 
   private dispatch(event: ChatEvent) {
+    try {
+      if (event.type === 'session.revoked') for (const listener of this.sessionEnds) listener.sessionRevoked(event.sessionKey);
+      if (event.type === 'user.deactivated') for (const listener of this.sessionEnds) listener.userDeactivated(event.userId);
+    } catch (error) {
+      this.logger.error({ err: error, type: event.type }, 'forgetting an ended session failed');
+    }
     const delivery = this.localDelivery();
     if (!delivery) return;
     try {

@@ -2,6 +2,7 @@ import connectPgSimple from 'connect-pg-simple';
 import session from 'express-session';
 import type pg from 'pg';
 import type { Logger } from '../logging/logger';
+import type { SessionCache } from './session-cache';
 
 const PgSession = connectPgSimple(session);
 
@@ -21,11 +22,33 @@ export class PostgresSessionStore extends PgSession {
   private recentlyTouched = new Map<string, number>();
   private readonly sweep: NodeJS.Timeout;
 
-  constructor(options: ConstructorParameters<typeof PgSession>[0], private readonly intervalMs: number) {
+  constructor(
+    options: ConstructorParameters<typeof PgSession>[0],
+    private readonly intervalMs: number,
+    private readonly cache: SessionCache,
+  ) {
     super(options);
     // Forget old entries so the map holds only sessions active within the last interval or two.
     this.sweep = setInterval(() => this.forgetBefore(Date.now() - this.intervalMs), this.intervalMs);
     this.sweep.unref();
+  }
+
+  /** Answered from the node's session cache when it read the row a moment ago. */
+  override get(sid: string, callback: (error: unknown, session?: session.SessionData | null) => void): void {
+    const cached = this.cache.session(sid);
+    if (cached) {
+      callback(null, cached);
+      return;
+    }
+    super.get(sid, (error: unknown, data?: session.SessionData | null) => {
+      if (!error && data) this.cache.rememberSession(sid, data);
+      callback(error, data);
+    });
+  }
+
+  override set(sid: string, sess: session.SessionData, callback?: (error?: unknown) => void): void {
+    this.cache.forgetSession(sid);
+    super.set(sid, sess, callback);
   }
 
   override touch(sid: string, sess: session.SessionData, callback?: (error?: unknown) => void): void {
@@ -41,6 +64,7 @@ export class PostgresSessionStore extends PgSession {
 
   override destroy(sid: string, callback?: (error?: unknown) => void): void {
     this.recentlyTouched.delete(sid);
+    this.cache.forgetSession(sid);
     super.destroy(sid, callback);
   }
 
@@ -58,7 +82,7 @@ export class PostgresSessionStore extends PgSession {
  * Sessions live in Postgres (connect-pg-simple) so every node sees every login. The table
  * and its indexes come from the migrations; expired rows are pruned every few minutes.
  */
-export function createPostgresSessionStore(pool: pg.Pool, logger: Logger, options: { idleTimeoutMs: number }): PostgresSessionStore {
+export function createPostgresSessionStore(pool: pg.Pool, logger: Logger, options: { idleTimeoutMs: number }, cache: SessionCache): PostgresSessionStore {
   return new PostgresSessionStore(
     {
       pool,
@@ -68,5 +92,6 @@ export function createPostgresSessionStore(pool: pg.Pool, logger: Logger, option
       errorLog: (...args: unknown[]) => logger.error({ detail: args.map(String).join(' ') }, 'session store error'),
     },
     touchInterval(options.idleTimeoutMs),
+    cache,
   );
 }

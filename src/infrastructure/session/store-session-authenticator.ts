@@ -14,7 +14,7 @@ import type { Database } from '../database/schema';
 export class StoreSessionAuthenticator implements SessionAuthenticator {
   constructor(
     private readonly store: Store,
-    private readonly users: UserRepository,
+    private readonly users: Pick<UserRepository, 'findById'>,
     private readonly db: Kysely<Database>,
     private readonly options: { secrets: readonly string[]; maxAgeMs: number; idleTimeoutMs: number },
   ) {}

@@ -7,7 +7,7 @@ import '../request-types';
  * Runs after express-session: turns a live session into `req.user`. A session past its
  * absolute lifetime, or whose user is gone or deactivated, is destroyed on the spot.
  */
-export function sessionUser(options: { users: UserRepository; maxAgeMs: number }): RequestHandler {
+export function sessionUser(options: { users: Pick<UserRepository, 'findById'>; maxAgeMs: number }): RequestHandler {
   return async (req, _res, next) => {
     const { userId, createdAt } = req.session ?? {};
     if (!userId) {
