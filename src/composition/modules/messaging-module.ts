@@ -15,6 +15,7 @@ import { StoreMessages } from '../../application/use-cases/store-messages';
 import type { AppConfig } from '../../infrastructure/config/config';
 import { KyselyMessageRepository } from '../../infrastructure/database/kysely-message-repository';
 import { KyselyMessageRequestLog } from '../../infrastructure/database/kysely-message-request-log';
+import { MessageRequestPruner } from '../../infrastructure/database/message-request-pruner';
 import { KyselyRoomRepository } from '../../infrastructure/database/kysely-room-repository';
 import { KafkajsEventPublisher } from '../../infrastructure/kafka/kafkajs-event-publisher';
 import { KafkajsFanoutConsumer } from '../../infrastructure/kafka/kafkajs-fanout-consumer';
@@ -28,19 +29,24 @@ const local = <T>(name: string) => Symbol.for(`parley.messaging.${name}`) as Ser
 const Messages = local<MessageRepository>('MessageRepository');
 const Rooms = local<RoomRepository>('RoomRepository');
 const StoredAnnouncer = local<KafkajsEventPublisher>('StoredAnnouncer');
+const RequestLog = local<KyselyMessageRequestLog>('MessageRequestLog');
 
 /** Rooms, messages and the two Kafka consumers (store, then fan-out). */
 export const messagingModule = (config: AppConfig) =>
   new ContainerModule(({ bind }) => {
     bind(Messages).toDynamicValue((ctx) => new KyselyMessageRepository(ctx.get(TOKENS.Database).db));
     bind(Rooms).toDynamicValue((ctx) => new KyselyRoomRepository(ctx.get(TOKENS.Database).db));
+    bind(RequestLog).toDynamicValue((ctx) => new KyselyMessageRequestLog(ctx.get(TOKENS.Database).db));
+    bind(TOKENS.NodeService).toDynamicValue(
+      (ctx) => new MessageRequestPruner(ctx.get(RequestLog), config.messaging.idempotencyWindowMs, ctx.get(TOKENS.Logger)),
+    );
     bind(TOKENS.SendMessage).toDynamicValue(
       (ctx) =>
         new SendMessage(
           ctx.get(TOKENS.UserRepository),
           ctx.get(Rooms),
           ctx.get(Messages),
-          new KyselyMessageRequestLog(ctx.get(TOKENS.Database).db),
+          ctx.get(RequestLog),
           ctx.get(TOKENS.IdGenerator),
           config.kafka.publishTimeoutMs,
         ),

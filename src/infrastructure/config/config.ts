@@ -32,6 +32,7 @@ const schema = z
     KAFKA_REPLICATION_FACTOR: positiveInt.optional(),
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
     PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+    IDEMPOTENCY_WINDOW_HOURS: positiveInt.default(24),
     SESSION_SECRET: list.optional(),
     SESSION_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
     SESSION_IDLE_TIMEOUT_MINUTES: positiveInt.default(120),
@@ -114,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
       publishTimeoutMs: e.PUBLISH_TIMEOUT_MS,
     },
+    messaging: { idempotencyWindowMs: e.IDEMPOTENCY_WINDOW_HOURS * 3_600_000 },
     session: {
       secrets: e.SESSION_SECRET ?? [DEVELOPMENT_SECRET],
       cookieSecure: e.SESSION_COOKIE_SECURE === 'auto' ? production : e.SESSION_COOKIE_SECURE === 'true',

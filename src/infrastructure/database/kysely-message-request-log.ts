@@ -12,6 +12,8 @@ interface PairRow {
   held_for_ms: number;
 }
 
+const PRUNE_BATCH = 5_000;
+
 /** The columns that describe an existing pair. */
 const pairColumns = sql`accepted, published_at is not null as published, attempt, (extract(epoch from now() - claimed_at) * 1000)::float8 as held_for_ms`;
 
@@ -76,6 +78,22 @@ export class KyselyMessageRequestLog implements MessageRequestLog {
       .where('client_message_id', '=', key.clientMessageId)
       .where('published_at', 'is', null)
       .execute();
+  }
+
+  /**
+   * Forgets reservations made before `cutoff`, a few thousand rows per statement so that a
+   * large backlog never holds locks for long. Returns how many went.
+   */
+  async forgetBefore(cutoff: Date): Promise<number> {
+    let forgotten = 0;
+    for (;;) {
+      const result = await sql`
+        delete from message_requests where (sender_id, client_message_id) in (
+          select sender_id, client_message_id from message_requests where created_at < ${cutoff} limit ${PRUNE_BATCH})`.execute(this.db);
+      const deleted = Number(result.numAffectedRows ?? 0n);
+      forgotten += deleted;
+      if (deleted < PRUNE_BATCH) return forgotten;
+    }
   }
 
   private async read(key: { senderId: string; clientMessageId: string }): Promise<PairRow | undefined> {

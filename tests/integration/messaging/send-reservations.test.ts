@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Message } from '../../../src/domain/message';
 import { createDatabase, type DatabaseHandle } from '../../../src/infrastructure/database/database';
 import { KyselyMessageRequestLog } from '../../../src/infrastructure/database/kysely-message-request-log';
@@ -65,5 +66,19 @@ describe('send reservations in Postgres', () => {
     const outcomes = await Promise.all(racing.map((m) => log.reserve(m)));
     expect(outcomes.filter((o) => o.state === 'reserved')).toHaveLength(1);
     expect(outcomes.filter((o) => o.state === 'pending')).toHaveLength(9);
+  });
+
+  it('when reservations are older than the idempotency window, then pruning forgets them and keeps the recent ones', async () => {
+    const old = message();
+    const recent = message();
+    await log.reserve(old);
+    await log.markPublished(old);
+    await log.reserve(recent);
+    await sql`update message_requests set created_at = now() - interval '25 hours' where message_id = ${old.id}`.execute(database.db);
+
+    const forgotten = await log.forgetBefore(new Date(Date.now() - 24 * 3_600_000));
+    expect(forgotten).toBeGreaterThanOrEqual(1);
+    expect(await log.reserve({ ...old, id: randomUUID() })).toEqual({ state: 'reserved' });
+    expect(await log.reserve(recent)).toMatchObject({ state: 'pending', original: { id: recent.id } });
   });
 });
