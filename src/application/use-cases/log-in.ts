@@ -23,22 +23,21 @@ export class LogIn {
   ) {}
 
   async execute(attempt: LoginAttempt): Promise<User> {
-    const keys: ThrottleKeys = { account: attempt.login.toLowerCase(), ip: attempt.clientIp };
-    const wait = await this.throttle.retryAfter(keys);
+    const found = await this.users.findForLogin(attempt.login);
+    // The account, not the login string: its username and its email count as one. A login that
+    // names no account counts under its own name, so throttling does not reveal who exists.
+    const keys: ThrottleKeys = { account: found?.user.id ?? `login:${attempt.login.toLowerCase()}`, ip: attempt.clientIp };
+    const wait = await this.throttle.begin(keys);
     if (wait !== null) throw tooManyAttempts(wait);
 
-    const found = await this.users.findForLogin(attempt.login);
     // Without an account the dummy comparison still runs, so timing does not reveal who exists.
     const matches = found
       ? await this.hasher.verify(attempt.password, found.passwordHash)
       : await this.hasher.verifyAgainstDummy(attempt.password);
-    if (!found || !matches) {
-      const blockedFor = await this.throttle.recordFailure(keys);
-      if (blockedFor !== null) throw tooManyAttempts(blockedFor);
-      throw invalidCredentials();
-    }
+    // A failure stays counted: begin() counted it already.
+    if (!found || !matches) throw invalidCredentials();
 
-    await this.throttle.reset(keys);
+    await this.throttle.succeeded(keys);
     // Only someone who knows the password learns that the account is deactivated.
     if (!found.user.active) throw accountDeactivated();
     return found.user;

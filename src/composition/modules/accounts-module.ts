@@ -41,6 +41,7 @@ export const accountsModule = (config: AppConfig) =>
     bind(LoginThrottleToken).toDynamicValue(
       (ctx) =>
         new PostgresLoginThrottle(ctx.get(TOKENS.Database).pool, {
+          maxFailuresPerAccountIp: config.auth.maxFailuresPerAccountIp,
           maxFailuresPerAccount: config.auth.maxFailuresPerAccount,
           maxFailuresPerIp: config.auth.maxFailuresPerIp,
           windowSeconds: config.auth.throttleWindowSeconds,

@@ -1,78 +1,76 @@
 import type pg from 'pg';
-import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterPostgres } from 'rate-limiter-flexible';
 import type { LoginThrottle, ThrottleKeys } from '../../application/ports/login-throttle';
+import { boundedKey, takePoint, THROTTLE_TABLE, type Taken } from './postgres-rate-limits';
 
 export interface LoginThrottleOptions {
+  /** Failed logins one address may have against one account per window. */
+  maxFailuresPerAccountIp: number;
+  /** Failed logins an account may have per window from every address together; past it only clean addresses may try. */
   maxFailuresPerAccount: number;
+  /** Failed logins one address may have per window against every account together. */
   maxFailuresPerIp: number;
   windowSeconds: number;
 }
 
-const TABLE = 'login_throttle';
-
 /**
- * Failed-login counters in Postgres (rate-limiter-flexible), so every node behind the load
+ * Login attempt counters in Postgres (rate-limiter-flexible), so every node behind the load
  * balancer sees the same counts. The table comes from a migration, not from the library.
- * Once an allowance is used up the key stays blocked for the whole window: a guesser who
- * keeps trying waits again from the last failure.
+ * Each count is an atomic upsert taken before the password is checked, so a parallel burst
+ * gets exactly the allowance checked and the rest refused. Windows are fixed: they start at
+ * the first attempt and the count starts again when they end.
  */
 export class PostgresLoginThrottle implements LoginThrottle {
+  private readonly perPair: RateLimiterPostgres;
   private readonly perAccount: RateLimiterPostgres;
   private readonly perIp: RateLimiterPostgres;
 
   constructor(pool: pg.Pool, options: LoginThrottleOptions) {
-    const common = { storeClient: pool, storeType: 'pool', tableName: TABLE, tableCreated: true, duration: options.windowSeconds };
-    this.perAccount = new RateLimiterPostgres({
-      ...common,
-      keyPrefix: 'login_account',
-      points: options.maxFailuresPerAccount,
-      blockDuration: options.windowSeconds,
-    });
-    this.perIp = new RateLimiterPostgres({
-      ...common,
-      keyPrefix: 'login_ip',
-      points: options.maxFailuresPerIp,
-      blockDuration: options.windowSeconds,
-    });
+    const limiter = (keyPrefix: string, points: number, clearExpiredByTimeout = false) =>
+      new RateLimiterPostgres({
+        storeClient: pool,
+        storeType: 'pool',
+        tableName: THROTTLE_TABLE,
+        tableCreated: true,
+        keyPrefix,
+        points,
+        duration: options.windowSeconds,
+        clearExpiredByTimeout,
+      });
+    this.perPair = limiter('login_account_ip', options.maxFailuresPerAccountIp);
+    this.perAccount = limiter('login_account', options.maxFailuresPerAccount);
+    // One limiter per node sweeps the shared table: rows an hour past their window, every 5 minutes.
+    this.perIp = limiter('login_ip', options.maxFailuresPerIp, true);
   }
 
-  async retryAfter(keys: ThrottleKeys): Promise<number | null> {
-    const [account, ip] = await Promise.all([this.perAccount.get(keys.account), this.perIp.get(keys.ip)]);
-    return this.longestWait([
-      [account, this.perAccount.points],
-      [ip, this.perIp.points],
+  async begin(keys: ThrottleKeys): Promise<number | null> {
+    const [pair, ip] = await Promise.all([takePoint(this.perPair, pairKey(keys)), takePoint(this.perIp, boundedKey(keys.ip))]);
+    const addressWait = longestWait([pair, ip]);
+    if (addressWait !== null) return addressWait;
+    // The address is within its allowances; the account's ceiling stops only addresses that
+    // have failed lately. One that has not (this attempt is its first in the window) may try:
+    // that is how the owner still gets in while guessers elsewhere hold the account at its ceiling.
+    const account = await takePoint(this.perAccount, boundedKey(keys.account));
+    const cleanAddress = ip.consumed === 1;
+    return cleanAddress ? null : longestWait([account]);
+  }
+
+  async succeeded(keys: ThrottleKeys): Promise<void> {
+    // Hands back only this attempt: wiping the failures before it would let the rest of a
+    // parallel burst that holds one right password be checked past the allowance.
+    await Promise.all([
+      this.perPair.reward(pairKey(keys), 1),
+      this.perIp.reward(boundedKey(keys.ip), 1),
+      this.perAccount.reward(boundedKey(keys.account), 1),
     ]);
-  }
-
-  // The failure that uses up the allowance still answers 401; only a failure past it (a race
-  // between nodes) is told to wait here. The next attempt is stopped by retryAfter.
-  async recordFailure(keys: ThrottleKeys): Promise<number | null> {
-    const [account, ip] = await Promise.all([this.consume(this.perAccount, keys.account), this.consume(this.perIp, keys.ip)]);
-    return this.longestWait([
-      [account, this.perAccount.points + 1],
-      [ip, this.perIp.points + 1],
-    ]);
-  }
-
-  async reset(keys: ThrottleKeys): Promise<void> {
-    await this.perAccount.delete(keys.account);
-  }
-
-  /** rate-limiter-flexible rejects with a RateLimiterRes when the points run out; that is an answer, not an error. */
-  private async consume(limiter: RateLimiterPostgres, key: string): Promise<RateLimiterRes> {
-    try {
-      return await limiter.consume(key);
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return rejection;
-      throw rejection;
-    }
-  }
-
-  /** The longest wait among the keys that have reached their limit. */
-  private longestWait(results: [RateLimiterRes | null, number][]): number | null {
-    const waits = results
-      .filter(([res, points]) => res !== null && res.consumedPoints >= points)
-      .map(([res]) => Math.max(1, Math.ceil(res!.msBeforeNext / 1000)));
-    return waits.length > 0 ? Math.max(...waits) : null;
   }
 }
+
+const pairKey = (keys: ThrottleKeys) => boundedKey(`${keys.account}|${keys.ip}`);
+
+/** Seconds until the first window of those over their allowance ends, or null when none is. */
+function longestWait(taken: Taken[]): number | null {
+  const waits = taken.filter((take) => take.over).map((take) => take.retryAfterSeconds);
+  return waits.length > 0 ? Math.max(...waits) : null;
+}
+
