@@ -45,8 +45,7 @@ const schema = z
       'http://127.0.0.1:8080',
     ]),
     BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
-    LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: positiveInt.default(5),
-    LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(20),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
     LOGIN_MAX_FAILURES_PER_IP: positiveInt.default(50),
     LOGIN_THROTTLE_WINDOW_SECONDS: positiveInt.default(15 * 60),
     HTTP_BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
@@ -58,6 +57,7 @@ const schema = z
     WS_RATE_BURST: positiveInt.default(30),
     RESUME_MAX_MESSAGES: positiveInt.default(500),
     WS_SESSION_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+    WS_MAX_SOCKETS_PER_USER: positiveInt.default(20),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
     METRICS_ENABLED: flag.default(true),
   })
@@ -104,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       rateBurst: e.WS_RATE_BURST,
       resumeMaxMessages: e.RESUME_MAX_MESSAGES,
       sessionRecheckSeconds: e.WS_SESSION_RECHECK_SECONDS,
+      maxSocketsPerUser: e.WS_MAX_SOCKETS_PER_USER,
     },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     kafka: {
@@ -125,7 +126,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     auth: {
       bcryptCost: e.BCRYPT_COST,
-      maxFailuresPerAccountIp: e.LOGIN_MAX_FAILURES_PER_ACCOUNT_IP,
       maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
       throttleWindowSeconds: e.LOGIN_THROTTLE_WINDOW_SECONDS,

@@ -17,6 +17,8 @@ export const CLOSE = {
   tooBig: 1009,
   /** Logged out or deactivated: the session is gone, sign in again before reconnecting. */
   signedOut: 4001,
+  /** The user already has WS_MAX_SOCKETS_PER_USER sockets open on this node. */
+  tooManySockets: 4029,
 } as const;
 
 /**

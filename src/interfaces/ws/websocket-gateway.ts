@@ -139,6 +139,10 @@ export class UwsWebSocketGateway implements LocalDelivery {
       onOpen: (socket) => {
         // An upgrade whose authentication finished after stop() began must not keep the node alive.
         if (this.stopping) return socket.end(CLOSE.goingAway, 'server shutting down');
+        // Each socket may buffer WS_MAX_BACKPRESSURE_BYTES and costs a write per message: bounded per user.
+        if (this.registry.ofUser(socket.getUserData().user.id).length >= this.deps.config.maxSocketsPerUser) {
+          return socket.end(CLOSE.tooManySockets, 'too many connections for this user');
+        }
         this.registry.add(socket);
         this.deps.metrics.openWebSockets.inc();
         const { user } = socket.getUserData();

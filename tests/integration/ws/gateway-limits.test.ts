@@ -3,7 +3,7 @@ import { TOKENS } from '../../../src/composition/tokens';
 import { createAdminCommand } from '../../../src/interfaces/cli/create-admin-command';
 import { ApiClient } from '../../support/api-client';
 import { createTestEnvironment, startTestNode, testConfig, type TestEnvironment } from '../../support/test-node';
-import type { WsClient } from '../../support/ws-client';
+import { WsClient } from '../../support/ws-client';
 import { openSocket, signUp } from './ws-support';
 
 describe('the WebSocket gateway: slow readers, idle sockets and account changes', () => {
@@ -12,7 +12,7 @@ describe('the WebSocket gateway: slow readers, idle sockets and account changes'
 
   beforeAll(async () => {
     environment = await createTestEnvironment();
-    node = await startTestNode(environment, { WS_MAX_BACKPRESSURE_BYTES: '65536', WS_IDLE_TIMEOUT_SECONDS: '8' });
+    node = await startTestNode(environment, { WS_MAX_BACKPRESSURE_BYTES: '65536', WS_IDLE_TIMEOUT_SECONDS: '8', WS_MAX_SOCKETS_PER_USER: '3' });
   });
   afterAll(() => node.stop());
 
@@ -78,5 +78,17 @@ describe('the WebSocket gateway: slow readers, idle sockets and account changes'
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(staysSocket.closed).toBeNull();
     await staysSocket.close();
+  });
+
+  it('when a user opens more sockets on a node than WS_MAX_SOCKETS_PER_USER, then the extra one closes with 4029 and the others stay open', async () => {
+    const alice = await signUp(node, 'many');
+    const kept = [await openSocket(node, alice), await openSocket(node, alice), await openSocket(node, alice)];
+    const extra = await WsClient.connect(`ws://127.0.0.1:${node.wsPort}/ws`, { cookie: alice.api.cookieHeader() });
+    expect((await extra.waitForClose(5_000)).code).toBe(4029);
+    expect(kept.map((socket) => socket.closed)).toEqual([null, null, null]);
+    await kept[0]!.close();
+    const again = await openSocket(node, alice);
+    expect(again.closed).toBeNull();
+    for (const socket of [...kept.slice(1), again]) await socket.close();
   });
 });
