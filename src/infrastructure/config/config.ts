@@ -45,7 +45,8 @@ const schema = z
       'http://127.0.0.1:8080',
     ]),
     BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
-    LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: positiveInt.default(5),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(20),
     LOGIN_MAX_FAILURES_PER_IP: positiveInt.default(50),
     LOGIN_THROTTLE_WINDOW_SECONDS: positiveInt.default(15 * 60),
     HTTP_BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
@@ -126,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     auth: {
       bcryptCost: e.BCRYPT_COST,
+      maxFailuresPerAccountIp: e.LOGIN_MAX_FAILURES_PER_ACCOUNT_IP,
       maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
       throttleWindowSeconds: e.LOGIN_THROTTLE_WINDOW_SECONDS,
