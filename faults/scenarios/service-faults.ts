@@ -1,6 +1,6 @@
 import { seconds, spreadLayout, type FaultScenario } from './scenario';
 
-/** Finding 3–6: the one broker crashes; it comes back on the same data after faultMs. */
+/** Findings 3–6 (sessions, held connections, acknowledged = durable, 503s): the one broker crashes and comes back on its data after faultMs. */
 export const brokerKill: FaultScenario = {
   name: 'broker-kill',
   summary: 'kill -9 the Kafka broker, start it again after 20 s',
@@ -46,8 +46,9 @@ export const postgresRestart: FaultScenario = {
   async inject(context) {
     const { postgres } = context.services;
     context.phase('during');
+    context.mark('stopping Postgres (fast shutdown: connections cut)');
     await postgres.stop();
-    context.mark(`Postgres stopped (fast shutdown) for ${seconds(context.settings.postgresOutageMs)}`);
+    context.mark(`Postgres stopped; starting it again in ${seconds(context.settings.postgresOutageMs)}`);
     await context.sleep(context.settings.postgresOutageMs);
     await postgres.start();
     context.mark('Postgres accepts connections again');
