@@ -20,7 +20,8 @@ const toUser = (row: UserRow): User => ({
 const encodeCursor = (username: string) => Buffer.from(username.toLowerCase(), 'utf8').toString('base64url');
 function decodeCursor(cursor: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (decoded.length === 0 || encodeCursor(decoded) !== cursor) {
+  // Base64 can spell U+0000 ("AA"), which no username holds and Postgres text cannot.
+  if (decoded.length === 0 || decoded.includes('\u0000') || encodeCursor(decoded) !== cursor) {
     throw validationFailed([{ field: 'cursor', message: 'is not a cursor this API returned' }]);
   }
   return decoded;

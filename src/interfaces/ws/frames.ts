@@ -3,6 +3,7 @@ import type { ErrorCode } from '../../domain/errors';
 import type { StoredMessage, Message } from '../../domain/message';
 import type { PublicUser } from '../../domain/user';
 import { Recipient } from '../http/openapi/messaging-schemas';
+import { refusingNul } from '../refuse-nul';
 
 /** What a client may send: the recipient as over HTTP; the use cases check bodies and ids further. */
 
@@ -24,7 +25,8 @@ export type SendFrame = z.infer<typeof sendFrame>;
 export type ResumeFrame = z.infer<typeof resumeFrame>;
 export type ClientFrame = SendFrame | ResumeFrame;
 
-const schemas: Record<ClientFrame['type'], z.ZodType<ClientFrame>> = { send: sendFrame, resume: resumeFrame };
+// U+0000 is refused in any string or key of a frame, as over HTTP: a resume key `room:\u0000` must not reach SQL.
+const schemas: Record<ClientFrame['type'], z.ZodType<ClientFrame>> = { send: refusingNul(sendFrame), resume: refusingNul(resumeFrame) };
 
 /** What the server sends. */
 export type ServerFrame =

@@ -3,8 +3,31 @@ import { DomainError, type ErrorCode } from '../../../domain/errors';
 import { asDependencyFailure } from '../../../infrastructure/errors/dependency-failure';
 import { HTTP_STATUS } from '../../error-catalog';
 
-/** Body-parser and similar libraries signal HTTP errors with a `type`; translate the ones clients cause. */
-function fromLibraryError(error: { type?: string; status?: number }): DomainError | null {
+/**
+ * SQLSTATEs that mean "this value cannot be stored", i.e. the client sent it: 22021 a byte
+ * sequence text cannot hold (U+0000), 22001 a string longer than its column. The edge refuses
+ * both first; this is the backstop, so a missed field is a 400 and never a 500.
+ */
+const INPUT_SQL_STATES = new Set(['22021', '22001']);
+
+const isUnstorableInput = (error: { code?: unknown }) => typeof error.code === 'string' && INPUT_SQL_STATES.has(error.code);
+
+/** What a library's own HTTP error (`status` 4xx, e.g. the router's URIError for `%E0%A4%A`) means for the client. */
+function fromHttpStatus(status: number): DomainError | null {
+  switch (status) {
+    case 404:
+      return new DomainError('not_found', 'No such endpoint.');
+    case 413:
+      return new DomainError('payload_too_large', 'The request is too large.');
+    case 415:
+      return new DomainError('unsupported_media_type', 'The request body encoding is not supported.');
+    default:
+      return status >= 400 && status < 500 ? new DomainError('validation_failed', 'The request is not valid.') : null;
+  }
+}
+
+/** Body-parser and similar libraries signal HTTP errors with a `type` or a `status`; translate the ones clients cause. */
+function fromLibraryError(error: { type?: string; status?: unknown; code?: unknown }): DomainError | null {
   switch (error.type) {
     case 'entity.too.large':
       return new DomainError('payload_too_large', 'The request body is too large.');
@@ -13,9 +36,9 @@ function fromLibraryError(error: { type?: string; status?: number }): DomainErro
     case 'charset.unsupported':
     case 'encoding.unsupported':
       return new DomainError('unsupported_media_type', 'The request body encoding is not supported.');
-    default:
-      return null;
   }
+  if (isUnstorableInput(error)) return new DomainError('validation_failed', 'The request holds a value that cannot be stored.');
+  return typeof error.status === 'number' ? fromHttpStatus(error.status) : null;
 }
 
 /** The one place an error becomes an HTTP response: `{error: {code, message, details?}}`. */
@@ -24,7 +47,9 @@ export function errorHandler(): ErrorRequestHandler {
     const dependency = asDependencyFailure(error);
     // The request was fine and a dependency failed: 503 with Retry-After, logged without alarm.
     if (dependency && !(error instanceof DomainError)) req.log?.warn({ err: error }, 'dependency unavailable');
-    const known = error instanceof DomainError ? error : (dependency ?? fromLibraryError(error));
+    // The client gets its 400; we learn that some field reaches SQL unchecked.
+    if (error && isUnstorableInput(error)) req.log?.warn({ err: error }, 'input refused by Postgres: a field is not checked at the edge');
+    const known = error instanceof DomainError ? error : (dependency ?? (error ? fromLibraryError(error) : null));
     if (!known) {
       // Unknown errors are logged with the request id; the client learns nothing internal.
       req.log?.error({ err: error }, 'unhandled error');

@@ -4,7 +4,7 @@ import { z } from './zod';
 
 /** Request and response shapes of the messaging endpoints: they validate input and generate the OpenAPI document. */
 const Uuid = z.uuid().openapi({ example: '01936f3e-8a4b-7c2d-9e1f-0a1b2c3d4e5f' });
-const RoomName = z.string().openapi({ example: 'general', description: '1-64 of letters, digits, _ and -; unique ignoring case' });
+const RoomName = z.string().max(64).openapi({ example: 'general', description: '1-64 of letters, digits, _ and -; unique ignoring case' });
 
 export const Recipient = z
   .union([z.object({ userId: Uuid }).strict(), z.object({ room: RoomName.min(1) }).strict()])
