@@ -63,6 +63,7 @@ export async function startCluster(environment: TestEnvironment, nodes: number):
       KAFKA_PARTITIONS: '3',
       SESSION_SECRET: 'test-secret-0123456789-0123456789-0123456789',
       BCRYPT_COST: '4',
+      REGISTRATION_MAX_PER_IP: '100000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

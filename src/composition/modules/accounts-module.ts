@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { ContainerModule, type ServiceIdentifier } from 'inversify';
 import type { LoginThrottle } from '../../application/ports/login-throttle';
+import type { RegistrationThrottle } from '../../application/ports/registration-throttle';
 import type { SessionRevoker } from '../../application/ports/session-revoker';
 import { DeactivateUser } from '../../application/use-cases/deactivate-user';
 import { GetUser } from '../../application/use-cases/get-user';
@@ -12,6 +13,7 @@ import type { AppConfig } from '../../infrastructure/config/config';
 import { KyselyUserRepository } from '../../infrastructure/database/kysely-user-repository';
 import { BcryptPasswordHasher } from '../../infrastructure/security/bcrypt-password-hasher';
 import { PostgresLoginThrottle } from '../../infrastructure/security/postgres-login-throttle';
+import { PostgresRegistrationThrottle } from '../../infrastructure/security/postgres-registration-throttle';
 import { createSessionMiddleware } from '../../infrastructure/session/express-session-middleware';
 import { createPostgresSessionStore, type PostgresSessionStore } from '../../infrastructure/session/postgres-session-store';
 import { PostgresSessionRevoker } from '../../infrastructure/session/postgres-session-revoker';
@@ -30,6 +32,7 @@ const local = <T>(name: string) => Symbol.for(`parley.accounts.${name}`) as Serv
 const SessionStore = local<PostgresSessionStore>('SessionStore');
 const PasswordHasherToken = local<BcryptPasswordHasher>('PasswordHasher');
 const LoginThrottleToken = local<LoginThrottle>('LoginThrottle');
+const RegistrationThrottleToken = local<RegistrationThrottle>('RegistrationThrottle');
 const SessionRevokerToken = local<SessionRevoker>('SessionRevoker');
 const SessionCacheToken = local<SessionCache>('SessionCache');
 
@@ -45,6 +48,13 @@ export const accountsModule = (config: AppConfig) =>
           maxFailuresPerAccount: config.auth.maxFailuresPerAccount,
           maxFailuresPerIp: config.auth.maxFailuresPerIp,
           windowSeconds: config.auth.throttleWindowSeconds,
+        }),
+    );
+    bind(RegistrationThrottleToken).toDynamicValue(
+      (ctx) =>
+        new PostgresRegistrationThrottle(ctx.get(TOKENS.Database).pool, {
+          maxPerIp: config.auth.registrationsPerIp,
+          windowSeconds: config.auth.registrationWindowSeconds,
         }),
     );
     bind(SessionRevokerToken).toDynamicValue((ctx) => new PostgresSessionRevoker(ctx.get(TOKENS.Database).db));
@@ -85,7 +95,7 @@ export const accountsModule = (config: AppConfig) =>
       const hasher = ctx.get(PasswordHasherToken);
       const revoker = ctx.get(SessionRevokerToken);
       return authController({
-        register: new RegisterUser(users, hasher, ctx.get(TOKENS.IdGenerator)),
+        register: new RegisterUser(users, hasher, ctx.get(TOKENS.IdGenerator), ctx.get(RegistrationThrottleToken)),
         logIn: new LogIn(users, hasher, ctx.get(LoginThrottleToken)),
         getUser: new GetUser(users),
         logOut: (publisher) => new LogOut(revoker, publisher),

@@ -32,7 +32,7 @@ export function authController(deps: AuthControllerDeps): Router {
 
   router.post('/auth/register', async (req, res) => {
     const body = parseInput(RegisterBody, req.body);
-    const user = await deps.register.execute(body);
+    const user = await deps.register.execute({ ...body, clientIp: req.ip ?? 'unknown' });
     await endPrevious(req);
     await startSession(req, user.id);
     res.status(201).json({ user: viewOf(user, user.id) });

@@ -14,10 +14,11 @@ export const accountsDocs: DocsRegistrar = (registry) => {
     operationId: 'register',
     tags: ['auth'],
     summary: 'Open an account and get a logged-in session',
+    description: 'Sign-ups are limited per client address (REGISTRATION_MAX_PER_IP per REGISTRATION_WINDOW_SECONDS); past it, 429 with Retry-After.',
     request: { body: { required: true, ...json(RegisterBody) } },
     responses: {
       201: { description: 'Registered and logged in; the parley.sid cookie is set', ...json(UserResponse) },
-      ...errorResponses('validation_failed', 'username_taken', 'email_taken', ...guards),
+      ...errorResponses('validation_failed', 'username_taken', 'email_taken', 'too_many_attempts', ...guards),
     },
   });
   registry.registerPath({
@@ -26,7 +27,8 @@ export const accountsDocs: DocsRegistrar = (registry) => {
     operationId: 'logIn',
     tags: ['auth'],
     summary: 'Log in with a username (or email) and password',
-    description: 'Starts a new session (the id is regenerated). Failed logins are throttled per account and per address.',
+    description:
+      'Starts a new session (the id is regenerated). Attempts are throttled per (account, address), per account and per address; past the account ceiling, an address with no recent failure may still try.',
     request: { body: { required: true, ...json(LoginBody) } },
     responses: {
       200: { description: 'Logged in; the parley.sid cookie is set', ...json(UserResponse) },
