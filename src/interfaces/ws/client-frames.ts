@@ -7,13 +7,15 @@ import { asDependencyFailure } from '../../infrastructure/errors/dependency-fail
 import type { Logger } from '../../infrastructure/logging/logger';
 import type { Metrics } from '../../infrastructure/metrics/metrics';
 import { parseClientFrame, type ResumeFrame, type SendFrame, type ServerFrame } from './frames';
-import type { GatewaySocket } from './socket-state';
+import { drained, type GatewaySocket } from './socket-state';
 
 export interface ClientFrameDependencies {
   sendMessage: SendMessage;
   replayMessages: ReplayMessages;
   publisher: EventPublisher;
   resumeMaxMessages: number;
+  /** A replay pauses while the socket holds more than this unsent, and goes on when it drains. */
+  replayBufferBytes: number;
   metrics: Metrics;
   logger: Logger;
   /** Whether the socket's session is still live (checked on a verdict a few seconds old at most). */
@@ -111,7 +113,13 @@ export class ClientFrames {
         continue;
       }
       const missing = state.cursor.acceptReplay(conversationId, since[conversationId] ?? 0, result.messages);
-      for (const message of missing) this.deps.write(socket, { type: 'message', message });
+      for (const message of missing) {
+        if (state.closed) return;
+        this.deps.write(socket, { type: 'message', message });
+        // A replay can be far larger than the socket's buffer limit, past which uWS closes it:
+        // it goes on as the client reads, instead of being cut off before `resumed`.
+        if (socket.getBufferedAmount() > this.deps.replayBufferBytes) await drained(socket);
+      }
     }
   }
 

@@ -23,10 +23,10 @@ export class FloodGuard {
     this.limiter = new RateLimiterMemory({ points: limits.burst, duration: limits.burst / limits.ratePerSecond });
   }
 
-  /** Counts one frame of this user; resolves in call order, so frames keep their order. */
-  async check(userId: string, now = Date.now()): Promise<FloodVerdict> {
+  /** Counts a frame of this user (`weight` points, at most the burst); resolves in call order, so frames keep their order. */
+  async check(userId: string, weight = 1, now = Date.now()): Promise<FloodVerdict> {
     try {
-      await this.limiter.consume(userId, 1);
+      await this.limiter.consume(userId, Math.min(Math.max(1, weight), this.limits.burst));
       return { kind: 'allow' };
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;

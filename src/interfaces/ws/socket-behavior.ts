@@ -5,7 +5,7 @@ import type { Logger } from '../../infrastructure/logging/logger';
 import type { ClientFrames } from './client-frames';
 import { FloodGuard } from './flood-guard';
 import { clientMessageIdOf, type ServerFrame } from './frames';
-import type { GatewaySocket, SocketState } from './socket-state';
+import { wakeDrainWaiters, type GatewaySocket, type SocketState } from './socket-state';
 
 /** The close codes clients see, and why. */
 export const CLOSE = {
@@ -66,7 +66,7 @@ export function socketBehavior(options: SocketBehaviorOptions): WebSocketBehavio
       // The ArrayBuffer is only valid during this call: decode (copy) it before any await.
       const text = Buffer.from(data).toString('utf8');
       const state = socket.getUserData();
-      flood.check(state.user.id).then(
+      flood.check(state.user.id, frameWeight(text)).then(
         (verdict) => {
           if (state.closed) return;
           if (verdict.kind === 'disconnect') socket.end(CLOSE.policyViolation, 'rate limit exceeded');
@@ -103,13 +103,30 @@ export function socketBehavior(options: SocketBehaviorOptions): WebSocketBehavio
         (error: unknown) => logger.error({ err: error }, 'websocket flood guard failed'),
       );
     },
+    drain: (socket) => wakeDrainWaiters(socket.getUserData()),
     close: (socket, code, reason) => {
       const state = socket.getUserData();
       state.closed = true;
+      wakeDrainWaiters(state);
       // 1006 is a connection that ended without a close frame: a client vanishing, or uWS
       // cutting it (backpressure, a protocol error). The code tells those apart from the outside.
       if (code === 1006) logger.info({ user: state.user.id, code, reason: Buffer.from(reason).toString('utf8') }, 'websocket closed without a close frame');
       if (options.onClose(socket)) flood.forget(state.user.id);
     },
   };
+}
+
+/** Conversations a `resume` may name per point of the flood budget: a big resume costs like several frames. */
+const RESUME_CONVERSATIONS_PER_POINT = 20;
+
+/** What a frame costs against the flood limit: 1, or more for a resume naming many conversations. */
+function frameWeight(text: string): number {
+  if (!text.includes('"resume"')) return 1;
+  try {
+    const since = (JSON.parse(text) as { since?: unknown }).since;
+    const conversations = since && typeof since === 'object' ? Object.keys(since).length : 0;
+    return 1 + Math.floor(conversations / RESUME_CONVERSATIONS_PER_POINT);
+  } catch {
+    return 1;
+  }
 }

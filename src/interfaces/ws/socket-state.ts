@@ -20,6 +20,8 @@ export interface SocketState {
   queue: Promise<void>;
   /** Frames waiting in `queue`: bounded, so a stalled dependency cannot pile up work per socket. */
   pending: number;
+  /** Called once the socket's send buffer has drained (or it closed): a replay waits on it. */
+  drainWaiters: (() => void)[];
   /** Set by the close handler: uWS forbids touching a closed socket, and async work may finish later. */
   closed: boolean;
 }
@@ -37,6 +39,19 @@ export function newSocketState(session: AuthenticatedSession): SocketState {
     held: null,
     queue: Promise.resolve(),
     pending: 0,
+    drainWaiters: [],
     closed: false,
   };
+}
+
+/** Resolves when the socket can take more (its buffer drained) or is gone. */
+export function drained(socket: GatewaySocket): Promise<void> {
+  const state = socket.getUserData();
+  if (state.closed) return Promise.resolve();
+  return new Promise((resolve) => state.drainWaiters.push(resolve));
+}
+
+/** Wakes whatever waits for the socket to drain. */
+export function wakeDrainWaiters(state: SocketState): void {
+  for (const wake of state.drainWaiters.splice(0)) wake();
 }

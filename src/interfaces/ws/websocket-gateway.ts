@@ -58,6 +58,7 @@ export class UwsWebSocketGateway implements LocalDelivery {
       mayStillSend: (socket) => this.sessions.mayStillSend(socket),
       endSession,
       resumeMaxMessages: deps.config.resumeMaxMessages,
+      replayBufferBytes: Math.floor(deps.config.maxBackpressureBytes / 2),
       write: (socket, frame) => this.write(socket, frame),
       pushLive: (socket, message, options) => {
         if (this.pushLive(socket, message, options)) this.deps.metrics.messagesDelivered.inc();

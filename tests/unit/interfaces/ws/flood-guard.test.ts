@@ -25,9 +25,18 @@ describe('FloodGuard', () => {
 
   it('when strikes are older than the window, then they no longer count', async () => {
     const guard = new FloodGuard({ ...limits, burst: 1, ratePerSecond: 0.01 });
-    await guard.check('u', 0);
-    expect((await guard.check('u', 0)).kind).toBe('refuse');
-    expect((await guard.check('u', 1_000)).kind).toBe('refuse');
-    expect((await guard.check('u', 10_000)).kind).toBe('refuse');
+    await guard.check('u', 1, 0);
+    expect((await guard.check('u', 1, 0)).kind).toBe('refuse');
+    expect((await guard.check('u', 1, 1_000)).kind).toBe('refuse');
+    expect((await guard.check('u', 1, 10_000)).kind).toBe('refuse');
+  });
+
+  it('when a frame weighs several points (a resume naming many conversations), then it spends them all, never more than the burst', async () => {
+    const guard = new FloodGuard({ ...limits, burst: 5, ratePerSecond: 0.01 });
+    expect((await guard.check('u', 4)).kind).toBe('allow');
+    expect((await guard.check('u', 1)).kind).toBe('allow');
+    expect((await guard.check('u', 1)).kind).toBe('refuse');
+    const fresh = new FloodGuard({ ...limits, burst: 5, ratePerSecond: 0.01 });
+    expect((await fresh.check('v', 50)).kind).toBe('allow');
   });
 });
