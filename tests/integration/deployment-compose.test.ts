@@ -16,13 +16,18 @@ const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..');
 // Only what Compose needs: values must come from .env, not from whatever this shell exports.
 const CLEAN_ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
+// What an operator gives from outside: the secret .env must not hold.
+const OPERATOR_SECRET = 'operator-secret-from-outside-0123456789abcdef';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Service = any;
 
-async function composeConfig(extraArgs: string[] = []): Promise<{ services: Record<string, Service>; volumes: Record<string, unknown> }> {
+async function composeConfig(
+  extraArgs: string[] = [],
+  env: Record<string, string> = { SESSION_SECRET: OPERATOR_SECRET },
+): Promise<{ services: Record<string, Service>; volumes: Record<string, unknown> }> {
   try {
-    const { stdout } = await run('docker-compose', [...extraArgs, 'config'], { cwd: ROOT, env: CLEAN_ENV });
+    const { stdout } = await run('docker-compose', [...extraArgs, 'config'], { cwd: ROOT, env: { ...CLEAN_ENV, ...env } });
     return parse(stdout);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -82,6 +87,9 @@ describe('docker-compose.yml', () => {
     expect(new URL(config.database.url).password).toBe(services.postgres.environment.POSTGRES_PASSWORD);
     expect(config.http.allowedOrigins).toContain(`http://localhost:${dotEnv('PARLEY_PORT')}`);
     expect(env.NODE_ID).toBeUndefined(); // the hostname: one per replica
+    // The secret is the operator's, and cookies are Secure unless a plain-http try-out says otherwise.
+    expect(config.session.secrets).toEqual([OPERATOR_SECRET]);
+    expect(config.session.cookieSecure).toBe(true);
   });
 
   it('when Compose reads it, then nginx serves the shared template on 8080 once the nodes are healthy', () => {
@@ -95,12 +103,23 @@ describe('docker-compose.yml', () => {
     expect(nginx.healthcheck.test.join(' ')).toContain('/readyz');
   });
 
-  it('when the environment lacks the session secret, then Compose refuses to start rather than default it', async () => {
+  it('when only the committed .env is there, then Compose refuses to start for want of a session secret', async () => {
+    await expect(composeConfig([], {})).rejects.toMatchObject({ stderr: expect.stringContaining('SESSION_SECRET') });
+    // .env holds none, so the development value can never sit beside NODE_ENV=production.
+    expect(() => dotEnv('SESSION_SECRET')).toThrow('SESSION_SECRET is not in .env');
+  });
+
+  it('when an env file lacks the session secret too, then Compose refuses rather than default it', async () => {
     const directory = mkdtempSync(path.join(tmpdir(), 'parley-compose-'));
     const envFile = path.join(directory, 'no-secret.env');
-    const withoutSecret = readFileSync(path.join(ROOT, '.env'), 'utf8').split('\n').filter((line) => !line.startsWith('SESSION_SECRET='));
-    writeFileSync(envFile, withoutSecret.join('\n'));
+    writeFileSync(envFile, readFileSync(path.join(ROOT, '.env'), 'utf8'));
 
-    await expect(composeConfig(['--env-file', envFile])).rejects.toMatchObject({ stderr: expect.stringContaining('SESSION_SECRET') });
+    await expect(composeConfig(['--env-file', envFile], {})).rejects.toMatchObject({ stderr: expect.stringContaining('SESSION_SECRET') });
+  });
+
+  it('when the development secret from an older .env is given, then the production config refuses it', async () => {
+    const { services } = await composeConfig([], { SESSION_SECRET: 'dev-only-secret-change-me-in-production-0123456789' });
+    const env = Object.fromEntries(Object.entries(services.parley.environment as Record<string, unknown>).map(([key, value]) => [key, String(value)]));
+    expect(() => loadConfig(env)).toThrow(/SESSION_SECRET is a development value published in this repository/);
   });
 });

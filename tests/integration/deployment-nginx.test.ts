@@ -22,7 +22,9 @@ function nginxBinary(): string {
 
 /** The nginx service's environment as Compose resolves it. */
 async function composeNginxEnvironment(): Promise<Record<string, string>> {
-  const { stdout } = await run('docker-compose', ['config'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+  // Compose refuses to start without a session secret from outside; any will do for nginx's part.
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', SESSION_SECRET: 'any-secret-for-rendering-0123456789abcdef' };
+  const { stdout } = await run('docker-compose', ['config'], { cwd: ROOT, env });
   const environment = parse(stdout).services.nginx.environment as Record<string, unknown>;
   return Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, String(value)]));
 }

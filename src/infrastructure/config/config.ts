@@ -13,6 +13,11 @@ const list = z
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 const hostPort = /^[A-Za-z0-9._-]+:\d{1,5}$/;
 
+/** The secret development runs with when none is given; production refuses it. */
+const DEVELOPMENT_SECRET = 'parley-development-secret-not-for-production';
+/** Secrets anyone can read in this repository (and its history): production refuses them all. */
+const PUBLISHED_SECRETS = new Set([DEVELOPMENT_SECRET, 'dev-only-secret-change-me-in-production-0123456789']);
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -71,6 +76,9 @@ const schema = z
     if (env.NODE_ENV === 'production' && env.SESSION_SECRET?.some((secret) => secret.length < 32)) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'must be at least 32 characters in production' });
     }
+    if (env.NODE_ENV === 'production' && env.SESSION_SECRET?.some((secret) => PUBLISHED_SECRETS.has(secret))) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is a development value published in this repository; give a secret of your own' });
+    }
   });
 
 /** Raised when the environment cannot produce a valid configuration; its message is one line naming the variable. */
@@ -78,7 +86,16 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const DEVELOPMENT_SECRET = 'parley-development-secret-not-for-production';
+/** Variables whose value is never printed, not even in an error about it. */
+const SECRET_VARIABLES = new Set(['SESSION_SECRET', 'POSTGRES_PASSWORD', 'PARLEY_ADMIN_PASSWORD']);
+
+/** What a config error may show of a value: nothing for a secret, a URL without its password, at most 100 characters. */
+function printable(variable: string, value: string | undefined): string {
+  if (value === undefined || SECRET_VARIABLES.has(variable)) return '';
+  // Credentials in a URL (`//user:password@host`): everything up to the last @, which a password may hold too.
+  const masked = value.replace(/\/\/\S*@/g, '//***@');
+  return ` (got "${masked.length > 100 ? `${masked.slice(0, 100)}…` : masked}")`;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const blankAsMissing = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
@@ -86,8 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
-    const got = env[variable];
-    throw new ConfigError(`Invalid configuration: ${variable} ${issue.message}${got === undefined ? '' : ` (got "${got}")`}`);
+    throw new ConfigError(`Invalid configuration: ${variable} ${issue.message}${printable(variable, env[variable])}`);
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';

@@ -58,6 +58,27 @@ describe('configuration', () => {
     expect(loadConfig({ SESSION_SECRET: 'new-secret, old-secret' }).session.secrets).toEqual(['new-secret', 'old-secret']);
   });
 
+  it('when the session secret is refused, then the error names SESSION_SECRET and never prints it', () => {
+    const short = 'short-but-secret-value';
+    const message = messageOf({ NODE_ENV: 'production', SESSION_SECRET: `${'s'.repeat(40)},${short}` });
+    expect(message).toBe('Invalid configuration: SESSION_SECRET must be at least 32 characters in production');
+    expect(message).not.toContain(short);
+  });
+
+  it('when production gets a session secret published in this repository, then it refuses to start', () => {
+    for (const published of ['parley-development-secret-not-for-production', 'dev-only-secret-change-me-in-production-0123456789']) {
+      const message = messageOf({ NODE_ENV: 'production', SESSION_SECRET: published });
+      expect(message).toMatch(/^Invalid configuration: SESSION_SECRET is a development value published in this repository/);
+      expect(message).not.toContain(published);
+    }
+  });
+
+  it('when DATABASE_URL is refused, then the error names it without its password', () => {
+    const message = messageOf({ DATABASE_URL: 'mysql://parley:pa@ss/w0rd!@db.internal:3306/parley' });
+    expect(message).toBe('Invalid configuration: DATABASE_URL must be a postgres:// URL (got "mysql://***@db.internal:3306/parley")');
+    expect(message).not.toMatch(/pa@ss|w0rd|parley:/);
+  });
+
   it('when production sets secrets, then cookies are secure by default', () => {
     const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) });
     expect(config.session.cookieSecure).toBe(true);
