@@ -22,7 +22,7 @@ ${SCENARIOS.map((scenario) => `  ${scenario.name.padEnd(18)}${scenario.summary}`
 
 options
   --json                 print the report as JSON on stdout (progress goes to stderr)
-  --short                the npm test sizes: 6 pairs at 15 msg/s, 8 s faults, session timeout 6 s
+  --short                the npm test sizes: 12 pairs at 20 msg/s, 8 s faults, session timeout 6 s
   --pairs N              sender → receiver pairs (20)
   --rate R               messages per second, all senders together (50)
   --warmup S             load before the fault (10)

@@ -161,6 +161,8 @@ function nodeEnvironment(settings: FaultSettings, services: OwnServices, databas
     KAFKA_PARTITIONS: String(settings.partitions),
     KAFKA_SESSION_TIMEOUT_MS: String(settings.kafkaSessionTimeoutMs),
     PUBLISH_TIMEOUT_MS: String(settings.publishTimeoutMs),
+    // Said out loud: the short runs count on more senders than connections (see SHORT_SETTINGS).
+    DATABASE_POOL_SIZE: '10',
     SESSION_SECRET: randomBytes(32).toString('hex'),
     SESSION_COOKIE_SECURE: 'false',
   };

@@ -10,7 +10,7 @@ import { SHORT_SETTINGS } from '../../faults/settings';
  * Issue 12's fault suite, short: `npm run faults -- <scenario> --short` as tests, on a Kafka
  * and a Postgres of this file's own (the scenarios kill and freeze them), started once for
  * the four. Each run starts its own two nodes from dist/ (npm test builds first), with the
- * minimum Kafka session timeout (6 s) and faults of 8 s, and fails with the whole report,
+ * minimum Kafka session timeout (6 s), 12 pairs and faults of 8 s, and fails with the whole report,
  * whose FAILED lines name each broken invariant with its figures.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
