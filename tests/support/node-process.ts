@@ -13,6 +13,8 @@ export interface NodeProcess {
   /** Resolves with the exit code (or the signal's name) when the process ends. */
   exited: Promise<number | string>;
   stderr(): string;
+  /** Its log lines (stdout, JSON), parsed. */
+  logs(): Record<string, unknown>[];
 }
 
 /**
@@ -43,9 +45,16 @@ export async function startNodeProcess(
       REGISTRATION_MAX_PER_IP: '100000',
       ...options.env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const logs = () =>
+    stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   const base = `http://127.0.0.1:${options.httpPort}`;
   const deadline = Date.now() + 30_000;
@@ -58,7 +67,7 @@ export async function startNodeProcess(
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { child, httpPort: options.httpPort, wsPort: options.wsPort, nodeId: options.nodeId, exited, stderr: () => stderr };
+  return { child, httpPort: options.httpPort, wsPort: options.wsPort, nodeId: options.nodeId, exited, stderr: () => stderr, logs };
 }
 
 /** A port nothing listens on right now. */

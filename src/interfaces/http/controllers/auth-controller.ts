@@ -35,6 +35,7 @@ export function authController(deps: AuthControllerDeps): Router {
     const user = await deps.register.execute({ ...body, clientIp: req.ip ?? 'unknown' });
     await endPrevious(req);
     await startSession(req, user.id);
+    req.user = { id: user.id, username: user.username, role: user.role };
     res.status(201).json({ user: viewOf(user, user.id) });
   });
 
@@ -43,6 +44,8 @@ export function authController(deps: AuthControllerDeps): Router {
     const user = await deps.logIn.execute({ login: body.username, password: body.password, clientIp: req.ip ?? 'unknown' });
     await endPrevious(req);
     await startSession(req, user.id);
+    // The request is now this user's: its log line names who logged in.
+    req.user = { id: user.id, username: user.username, role: user.role };
     res.json({ user: viewOf(user, user.id) });
   });
 

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { DomainError, type ErrorCode } from '../../../domain/errors';
 import { asDependencyFailure } from '../../../infrastructure/errors/dependency-failure';
 import { HTTP_STATUS } from '../../error-catalog';
@@ -41,6 +41,17 @@ function fromLibraryError(error: { type?: string; status?: unknown; code?: unkno
   return typeof error.status === 'number' ? fromHttpStatus(error.status) : null;
 }
 
+/** Refusals an operator watches for (a foreign page riding a cookie, guessing, sign-up floods): one warn line each. */
+const SECURITY_REFUSALS = new Set<ErrorCode>(['origin_not_allowed', 'too_many_attempts']);
+
+/** The request line's binding already names the client's address; nothing from the body is logged. */
+function logRefusal(req: Request, error: DomainError): void {
+  const fields: Record<string, unknown> = { code: error.code, path: req.path };
+  if (req.headers.origin !== undefined) fields.origin = req.headers.origin.slice(0, 200);
+  if (error.details?.retryAfterSeconds !== undefined) fields.retryAfterSeconds = error.details.retryAfterSeconds;
+  req.log?.warn(fields, error.code === 'origin_not_allowed' ? 'refused: origin not allowed' : 'refused: too many attempts');
+}
+
 /** The one place an error becomes an HTTP response: `{error: {code, message, details?}}`. */
 export function errorHandler(): ErrorRequestHandler {
   return (error, req, res, _next) => {
@@ -56,6 +67,7 @@ export function errorHandler(): ErrorRequestHandler {
       res.status(500).json({ error: { code: 'internal' satisfies ErrorCode, message: 'Something went wrong.', requestId: req.id } });
       return;
     }
+    if (SECURITY_REFUSALS.has(known.code)) logRefusal(req, known);
     const { retryAfterSeconds, ...details } = known.details ?? {};
     if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.ceil(retryAfterSeconds)));
     const body: { code: ErrorCode; message: string; details?: object } = { code: known.code, message: known.message };
