@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { ChatEvent } from '../../../src/application/ports/event-publisher';
 import type { RunningNode } from '../../../src/composition/node';
 import { TOKENS } from '../../../src/composition/tokens';
-import { decodeEvent } from '../../../src/infrastructure/kafka/event-codec';
 import { ApiClient } from '../../support/api-client';
+import { readTopicEvents } from '../../support/topic-reader';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -31,25 +31,13 @@ export function sessionCookie(client: ApiClient): { raw: string; sessionId: stri
 
 export { query } from '../../support/database';
 
-/** Reads the control topic from the start until an event matches, or fails after the timeout. */
+/** Waits until the control topic holds an event that matches, or fails after the timeout. */
 export async function waitForControlEvent(node: RunningNode, match: (event: ChatEvent) => boolean, timeoutMs = 20_000) {
-  const consumer = node.container.get(TOKENS.Kafka).consumer({ groupId: `test-${randomBytes(4).toString('hex')}` });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic: node.container.get(TOKENS.Topics).control, fromBeginning: true });
-    return await new Promise<ChatEvent>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no matching control event')), timeoutMs);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          const event = decodeEvent(message.value);
-          if (event && match(event)) {
-            clearTimeout(timer);
-            resolve(event);
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await readTopicEvents(node.container.get(TOKENS.Kafka), node.container.get(TOKENS.Topics).control)).find(match);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error('no matching control event');
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -2,12 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { ChatEvent } from '../../../src/application/ports/event-publisher';
 import { directConversationId } from '../../../src/domain/conversation';
-import { decodeEvent, encodeEvent, eventKey } from '../../../src/infrastructure/kafka/event-codec';
+import { encodeEvent, eventKey } from '../../../src/infrastructure/kafka/event-codec';
 import { KafkajsEventPublisher } from '../../../src/infrastructure/kafka/kafkajs-event-publisher';
 import { ensureTopics } from '../../../src/infrastructure/kafka/topic-provisioner';
 import { topicNames, type TopicNames } from '../../../src/infrastructure/kafka/topics';
 import { KafkaFaultProxy } from '../../support/kafka-fault-proxy';
 import { testRunId, testServices, topicPrefix } from '../../support/services';
+import { acceptedIds } from '../../support/topic-reader';
 
 /**
  * Finding 5 of the faults issue: a send whose answer is lost (the broker wrote it, then died)
@@ -92,34 +93,5 @@ describe('acknowledged means durable after a produce whose outcome was never kno
   const send = (producer: Producer, event: ChatEvent) =>
     producer.send({ topic: topics.accepted, acks: -1, messages: [{ key: eventKey(event), value: encodeEvent(event) }] });
 
-  /** Every message id in the topic, read from the start up to its end now. */
-  async function readIds(topic: string): Promise<string[]> {
-    const admin = direct.admin();
-    await admin.connect();
-    const high = (await admin.fetchTopicOffsets(topic))[0]!.high;
-    await admin.disconnect();
-    const ids: string[] = [];
-    if (Number(high) === 0) return ids;
-    const consumer = direct.consumer({ groupId: `test-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 100 });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`read ${ids.length} records, the topic ends at ${high}`)), 20_000);
-        void consumer.run({
-          eachMessage: async ({ message }) => {
-            const event = decodeEvent(message.value);
-            if (event?.type === 'message.accepted') ids.push(event.message.id);
-            if (BigInt(message.offset) + 1n >= BigInt(high)) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        });
-      });
-    } finally {
-      await consumer.disconnect();
-    }
-    return ids;
-  }
+  const readIds = (topic: string) => acceptedIds(direct, topic);
 });

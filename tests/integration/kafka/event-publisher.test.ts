@@ -2,11 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ChatEvent } from '../../../src/application/ports/event-publisher';
 import { directConversationId } from '../../../src/domain/conversation';
-import { decodeEvent } from '../../../src/infrastructure/kafka/event-codec';
 import { KafkajsEventPublisher } from '../../../src/infrastructure/kafka/kafkajs-event-publisher';
 import { ensureTopics } from '../../../src/infrastructure/kafka/topic-provisioner';
 import { topicNames } from '../../../src/infrastructure/kafka/topics';
 import { testRunId, testServices, topicPrefix } from '../../support/services';
+import { readTopicEvents } from '../../support/topic-reader';
 
 /**
  * The broker refuses a record batch over 1 MiB outright (MESSAGE_TOO_LARGE, not retried):
@@ -42,34 +42,9 @@ describe('the one producer against a real broker', () => {
     const small = Array.from({ length: 500 }, (_, n) => accepted(conversation, 2_500 + n));
     await Promise.all([publisher.publishAll(big), ...small.map((event) => publisher.publish(event))]);
 
-    const bodies = await readAll(topics.accepted, 3_000);
+    // All acknowledged, so all in the log: read it to its end (one conversation: one partition, in order).
+    const bodies = (await readTopicEvents(kafka, topics.accepted)).flatMap((event) => (event.type === 'message.accepted' ? [event.message.body] : []));
     expect(bodies).toHaveLength(3_000);
     expect(bodies.map((body) => Number(body.split(' ')[0]))).toEqual(Array.from({ length: 3_000 }, (_, n) => n));
   });
-
-  /** Reads the topic from the start until `count` records arrived (one conversation: one partition, in order). */
-  async function readAll(topic: string, count: number): Promise<string[]> {
-    const consumer = kafka.consumer({ groupId: `test-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 100 });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const bodies: string[] = [];
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`only ${bodies.length} of ${count} records arrived`)), 30_000);
-        void consumer.run({
-          eachMessage: async ({ message }) => {
-            const event = decodeEvent(message.value);
-            if (event?.type === 'message.accepted') bodies.push(event.message.body);
-            if (bodies.length >= count) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        });
-      });
-    } finally {
-      await consumer.disconnect();
-    }
-    return bodies;
-  }
 });

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { RunningNode } from '../../../src/composition/node';
 import { TOKENS } from '../../../src/composition/tokens';
-import { decodeEvent } from '../../../src/infrastructure/kafka/event-codec';
 import type { ChatEvent } from '../../../src/application/ports/event-publisher';
 import { ApiClient } from '../../support/api-client';
 import { query } from '../../support/database';
 import type { TestEnvironment } from '../../support/test-node';
+import { readTopicEvents } from '../../support/topic-reader';
 
 export const clientOn = (node: { httpPort: number }) => new ApiClient(`http://127.0.0.1:${node.httpPort}`);
 
@@ -46,30 +46,7 @@ export async function eventually<T>(read: () => Promise<T>, check: (value: T) =>
 
 /** Every record on a topic up to its current end, decoded. */
 export async function topicEvents(node: RunningNode, topic: 'accepted' | 'stored'): Promise<ChatEvent[]> {
-  const kafka = node.container.get(TOKENS.Kafka);
-  const name = node.container.get(TOKENS.Topics)[topic];
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(name);
-  await admin.disconnect();
-  const remaining = new Map(ends.filter((end) => Number(end.high) > Number(end.low)).map((end) => [end.partition, Number(end.high)]));
-  const events: ChatEvent[] = [];
-  if (remaining.size === 0) return events;
-  const consumer = kafka.consumer({ groupId: `test-count-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 50 });
-  await consumer.connect();
-  await consumer.subscribe({ topic: name, fromBeginning: true });
-  await new Promise<void>((resolve) => {
-    void consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        const event = decodeEvent(message.value);
-        if (event) events.push(event);
-        if (Number(message.offset) + 1 >= (remaining.get(partition) ?? 0)) remaining.delete(partition);
-        if (remaining.size === 0) resolve();
-      },
-    });
-  });
-  await consumer.disconnect();
-  return events;
+  return readTopicEvents(node.container.get(TOKENS.Kafka), node.container.get(TOKENS.Topics)[topic]);
 }
 
 /** Seqs 1..n without gaps or repeats. */
