@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { eventually } from '../support/eventually';
 import { ApiClient } from '../support/api-client';
 import { createTestEnvironment } from '../support/test-node';
 import { connectThroughNginx, startCluster, type ClusterSocket, type RunningCluster } from './cluster-harness';
@@ -138,21 +139,8 @@ function idsOn(socket: ClusterSocket): string[] {
   return socket.client.messages().map((message) => String(message.id));
 }
 
-async function waitUntil(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(100);
-  }
-}
-
-async function waitUntilAsync(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(100);
-  }
-}
+const waitUntil = (condition: () => boolean, timeoutMs = 30_000) => eventually(condition, Boolean, timeoutMs);
+const waitUntilAsync = (condition: () => Promise<boolean>, timeoutMs = 30_000) => eventually(condition, Boolean, timeoutMs);
 
 function isRunning(pid: number): boolean {
   try {

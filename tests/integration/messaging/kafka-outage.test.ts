@@ -1,6 +1,7 @@
 import type { RunningNode } from '../../../src/composition/node';
 import { directConversationId } from '../../../src/domain/conversation';
 import { query } from '../../support/database';
+import { eventually } from '../../support/eventually';
 import { KafkaFaultProxy } from '../../support/kafka-fault-proxy';
 import { testServices } from '../../support/services';
 import { createTestEnvironment, startTestNode, type TestEnvironment } from '../../support/test-node';
@@ -85,25 +86,13 @@ describe('a node whose broker hangs', () => {
   });
 });
 
+/** A client's retry loop: the same request until it is no longer answered 503. */
 async function retryUntilAccepted(send: () => Promise<{ status: number }>): Promise<number> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const { status } = await send();
-    if (status !== 503 || Date.now() > deadline) return status;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  return (await eventually(send, (res) => res.status !== 503, 30_000)).status;
 }
 
 /** The stored rows of the conversation once there are `count` (the store may still be catching up). */
-async function waitForRows(environment: TestEnvironment, conversationId: string, count: number) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const rows = await query<{ client_message_id: string }>(environment, 'select client_message_id from messages where conversation_id = $1', [conversationId]);
-    if (rows.length >= count || Date.now() > deadline) {
-      // Give a duplicate the chance to show up before judging.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      return query<{ client_message_id: string }>(environment, 'select client_message_id from messages where conversation_id = $1', [conversationId]);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+function waitForRows(environment: TestEnvironment, conversationId: string, count: number) {
+  const rows = () => query<{ client_message_id: string }>(environment, 'select client_message_id from messages where conversation_id = $1', [conversationId]);
+  return eventually(rows, (found) => found.length >= count, 30_000);
 }

@@ -33,16 +33,7 @@ export interface MessageRow {
 export const rowsOf = (environment: TestEnvironment, conversationId: string) =>
   query<MessageRow>(environment, 'select id, seq, body, client_message_id from messages where conversation_id = $1 order by seq', [conversationId]);
 
-/** Polls until `check` holds, or fails with the last value it saw. */
-export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { eventually } from '../../support/eventually';
 
 /** Every record on a topic up to its current end, decoded. */
 export async function topicEvents(node: RunningNode, topic: 'accepted' | 'stored'): Promise<ChatEvent[]> {

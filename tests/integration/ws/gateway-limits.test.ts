@@ -3,6 +3,7 @@ import { TOKENS } from '../../../src/composition/tokens';
 import { createAdminCommand } from '../../../src/interfaces/cli/create-admin-command';
 import { ApiClient } from '../../support/api-client';
 import { createTestEnvironment, startTestNode, testConfig, type TestEnvironment } from '../../support/test-node';
+import { eventually } from '../../support/eventually';
 import { WsClient } from '../../support/ws-client';
 import { openSocket, signUp } from './ws-support';
 
@@ -21,13 +22,8 @@ describe('the WebSocket gateway: slow readers, idle sockets and account changes'
     return Number(/^parley_websockets_open (\d+)$/m.exec(text)?.[1]);
   };
 
-  async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number) {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  const waitUntil = (condition: () => Promise<boolean>, timeoutMs: number) => eventually(condition, Boolean, timeoutMs);
+
 
   function stopReading(client: WsClient) {
     (client.socket as unknown as { _socket: { pause(): void } })._socket.pause();

@@ -4,6 +4,7 @@ import { TOKENS } from '../../../src/composition/tokens';
 import { directConversationId } from '../../../src/domain/conversation';
 import type { StoredMessage } from '../../../src/domain/message';
 import { ApiClient } from '../../support/api-client';
+import { eventually } from '../../support/eventually';
 import { freePort, startNodeProcess, type NodeProcess } from '../../support/node-process';
 import { testServices } from '../../support/services';
 import { createTestEnvironment, startTestNode, type TestEnvironment } from '../../support/test-node';
@@ -99,28 +100,16 @@ describe('live delivery keeps every seq of an open socket', () => {
 
 /** Waits until the Postgres history holds `count` messages, and returns them oldest first. */
 async function waitForHistory(api: ApiClient, otherUserId: string, count: number): Promise<StoredMessage[]> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const res = await api.get(`/api/users/${otherUserId}/messages`);
-    if (res.status === 200 && res.body.items.length >= count) {
-      return res.body.items.map((item: StoredMessage & { createdAt: string }) => ({ ...item, createdAt: new Date(item.createdAt) }));
-    }
-    if (Date.now() > deadline) throw new Error(`history has ${res.body.items?.length} of ${count} messages`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const res = await eventually(() => api.get(`/api/users/${otherUserId}/messages`), (page) => page.status === 200 && page.body.items.length >= count, 20_000);
+  return res.body.items.map((item: StoredMessage & { createdAt: string }) => ({ ...item, createdAt: new Date(item.createdAt) }));
 }
 
 /** Resolves once the broker has dropped the paused node's fan-out member (its session timed out). */
 async function fanoutGroupEmptied(admin: ReturnType<Kafka['admin']>, topicPrefix: string, nodeId: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
+  const emptied = async () => {
     const { groups } = await admin.listGroups();
     const ours = groups.filter((group) => group.groupId.startsWith(`${topicPrefix}.fanout.${nodeId}.`)).map((group) => group.groupId);
-    if (ours.length > 0) {
-      const described = await admin.describeGroups(ours);
-      if (described.groups.every((group) => group.members.length === 0)) return;
-    }
-    if (Date.now() > deadline) throw new Error('the paused node was never dropped from its fan-out group');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+    return ours.length > 0 && (await admin.describeGroups(ours)).groups.every((group) => group.members.length === 0);
+  };
+  await eventually(emptied, Boolean, 30_000);
 }

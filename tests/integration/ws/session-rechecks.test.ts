@@ -1,5 +1,6 @@
 import type { RunningNode } from '../../../src/composition/node';
 import { query } from '../../support/database';
+import { eventually } from '../../support/eventually';
 import { createTestEnvironment, startTestNode, type TestEnvironment } from '../../support/test-node';
 import { sessionCookie } from '../accounts/accounts-support';
 import { openSocket, signUp } from './ws-support';
@@ -67,9 +68,7 @@ describe('open sockets re-check their session', () => {
     socket.send({ type: 'send', to: { userId: bob.user.id }, body: 'still here', clientMessageId: 'busy' });
     await socket.waitFor((frame) => frame.type === 'ack');
     const pushed = async () => (await query<{ far: boolean }>(environment, "select expire > now() + interval '1 hour' as far from session where sid = $1", [sessionId]))[0]?.far;
-    const deadline = Date.now() + 10_000;
-    while (!(await pushed()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await pushed()).toBe(true);
+    expect(await eventually(pushed, Boolean, 10_000)).toBe(true);
     expect(socket.closed).toBeNull();
     await socket.close();
   });
