@@ -28,6 +28,8 @@ export const TOKENS = {
   Metrics: token<Metrics>('Metrics'),
   Database: token<DatabaseHandle>('Database'),
   Kafka: token<Kafka>('Kafka'),
+  /** The producers' client: their requests time out sooner than the consumers' (createPublisherKafka). */
+  PublisherKafka: token<Kafka>('PublisherKafka'),
   Topics: token<TopicNames>('Topics'),
   KafkaProducer: token<KafkajsEventPublisher>('KafkaProducer'),
   EventPublisher: token<EventPublisher>('EventPublisher'),

@@ -19,6 +19,8 @@ export class KafkaFaultProxy {
   /** Hung: connections stay open and nothing moves either way, as with a SIGSTOPped broker. */
   private hung = false;
   private readonly stalled: (() => void)[] = [];
+  /** Each open connection's switch for `freezeOpenConnections`. */
+  private readonly links = new Set<{ frozen: boolean }>();
   /** Correlation ids (per connection) of produce requests forwarded while armed. */
   swallowed = 0;
 
@@ -49,6 +51,15 @@ export class KafkaFaultProxy {
     this.hung = true;
   }
 
+  /**
+   * The connections open now go silent for good, both ways, while new ones work: a peer gone
+   * without closing its sockets (no FIN, no RST), as after a VM stall or a lost NAT entry. The
+   * client's sockets still look connected; only a new connection reaches the broker.
+   */
+  freezeOpenConnections(): void {
+    for (const link of this.links) link.frozen = true;
+  }
+
   heal(): void {
     this.refusing = false;
     this.hung = false;
@@ -67,16 +78,20 @@ export class KafkaFaultProxy {
     }
     const broker = net.connect(this.target);
     this.open.add(client).add(broker);
+    const link = { frozen: false };
+    this.links.add(link);
     const cut = () => {
       client.destroy();
       broker.destroy();
       this.open.delete(client);
       this.open.delete(broker);
+      this.links.delete(link);
     };
     client.on('error', cut).on('close', cut);
     broker.on('error', cut).on('close', cut);
     let swallowId: number | null = null;
     const forward = (to: net.Socket, frame: Buffer) => {
+      if (link.frozen) return;
       if (this.hung) this.stalled.push(() => to.write(frame));
       else to.write(frame);
     };

@@ -2,7 +2,7 @@ import { ContainerModule, type ServiceIdentifier } from 'inversify';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppConfig } from '../../infrastructure/config/config';
 import { createDatabase } from '../../infrastructure/database/database';
-import { createKafka } from '../../infrastructure/kafka/kafka-client';
+import { createKafka, createPublisherKafka } from '../../infrastructure/kafka/kafka-client';
 import { KafkaHealth } from '../../infrastructure/kafka/kafka-health';
 import { KafkajsEventPublisher } from '../../infrastructure/kafka/kafkajs-event-publisher';
 import { topicNames } from '../../infrastructure/kafka/topics';
@@ -27,8 +27,11 @@ export const infrastructureModule = (config: AppConfig, hooks: NodeHooks) =>
     bind(TOKENS.Kafka)
       .toDynamicValue((ctx) => createKafka({ ...config.kafka, logger: ctx.get(TOKENS.Logger), socketFactory: hooks.kafkaSocketFactory }))
       .inSingletonScope();
+    bind(TOKENS.PublisherKafka)
+      .toDynamicValue((ctx) => createPublisherKafka({ ...config.kafka, logger: ctx.get(TOKENS.Logger), socketFactory: hooks.kafkaSocketFactory }))
+      .inSingletonScope();
     bind(TOKENS.KafkaProducer)
-      .toDynamicValue((ctx) => new KafkajsEventPublisher(ctx.get(TOKENS.Kafka), ctx.get(TOKENS.Topics), { publishTimeoutMs: config.kafka.publishTimeoutMs }))
+      .toDynamicValue((ctx) => new KafkajsEventPublisher(ctx.get(TOKENS.PublisherKafka), ctx.get(TOKENS.Topics), { publishTimeoutMs: config.kafka.publishTimeoutMs }))
       .inSingletonScope();
     bind(TOKENS.EventPublisher).toService(TOKENS.KafkaProducer);
     bind(TOKENS.IdGenerator).toConstantValue({ next: () => uuidv7() });

@@ -56,7 +56,7 @@ export const messagingModule = (config: AppConfig) =>
     // `message.stored` goes out on a producer of its own, so the store's announcements never
     // queue behind accepted sends on the request path (one request in flight each).
     bind(StoredAnnouncer)
-      .toDynamicValue((ctx) => new KafkajsEventPublisher(ctx.get(TOKENS.Kafka), ctx.get(TOKENS.Topics), { publishTimeoutMs: config.kafka.publishTimeoutMs }))
+      .toDynamicValue((ctx) => new KafkajsEventPublisher(ctx.get(TOKENS.PublisherKafka), ctx.get(TOKENS.Topics), { publishTimeoutMs: config.kafka.publishTimeoutMs }))
       .inSingletonScope();
     // Started before the store consumer that uses it, stopped after it.
     bind(TOKENS.NodeService).toDynamicValue((ctx) => {
