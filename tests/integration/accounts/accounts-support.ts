@@ -1,25 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import type { ChatEvent } from '../../../src/application/ports/event-publisher';
 import type { RunningNode } from '../../../src/composition/node';
 import { TOKENS } from '../../../src/composition/tokens';
 import { ApiClient } from '../../support/api-client';
+import { signUpWith } from '../../support/sign-up';
 import { readTopicEvents } from '../../support/topic-reader';
 
-export const PASSWORD = 'correct horse battery';
-
-/** A username nobody else in the file has used. */
-export const uniqueName = (prefix = 'user') => `${prefix}_${randomBytes(4).toString('hex')}`;
+export { PASSWORD, uniqueName } from '../../support/sign-up';
 
 export const clientFor = (node: RunningNode, headers: Record<string, string> = {}) =>
   new ApiClient(`http://127.0.0.1:${node.httpPort}`, headers);
 
 /** Registers a fresh account with the client, which is then logged in as it. */
-export async function registerAs(client: ApiClient, prefix = 'user') {
-  const username = uniqueName(prefix);
-  const res = await client.post('/api/auth/register', { username, email: `${username}@example.com`, password: PASSWORD });
-  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { username, email: `${username}@example.com`, id: res.body.user.id as string };
-}
+export const registerAs = signUpWith;
 
 /** The raw value of the client's parley.sid cookie and the session id inside it. */
 export function sessionCookie(client: ApiClient): { raw: string; sessionId: string } {

@@ -5,6 +5,7 @@ import type { ChatEvent } from '../../../src/application/ports/event-publisher';
 import { ApiClient } from '../../support/api-client';
 import { query } from '../../support/database';
 import type { TestEnvironment } from '../../support/test-node';
+import { signUpWith } from '../../support/sign-up';
 import { readTopicEvents } from '../../support/topic-reader';
 
 export const clientOn = (node: { httpPort: number }) => new ApiClient(`http://127.0.0.1:${node.httpPort}`);
@@ -12,10 +13,8 @@ export const clientOn = (node: { httpPort: number }) => new ApiClient(`http://12
 /** A fresh account registered through the real API; the returned client is logged in as it. */
 export async function signedUpUser(node: { httpPort: number }, prefix = 'u') {
   const client = clientOn(node);
-  const username = `${prefix}_${randomBytes(4).toString('hex')}`;
-  const res = await client.post('/api/auth/register', { username, email: `${username}@example.com`, password: 'correct horse battery' });
-  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { client, id: res.body.user.id as string, username };
+  const { id, username } = await signUpWith(client, prefix);
+  return { client, id, username };
 }
 
 export const uniqueRoom = (prefix = 'room') => `${prefix}_${randomBytes(4).toString('hex')}`;

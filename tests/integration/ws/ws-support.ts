@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { RunningNode } from '../../../src/composition/node';
 import { ApiClient } from '../../support/api-client';
+import { signUpWith } from '../../support/sign-up';
 import { WsClient, type WsClientOptions } from '../../support/ws-client';
 
 export interface SignedIn {
@@ -11,10 +11,8 @@ export interface SignedIn {
 /** Registers a fresh user through the real HTTP API; the client keeps the session cookie. */
 export async function signUp(node: RunningNode, prefix = 'ws'): Promise<SignedIn> {
   const api = new ApiClient(`http://127.0.0.1:${node.httpPort}`);
-  const username = `${prefix}_${randomBytes(4).toString('hex')}`;
-  const res = await api.post('/api/auth/register', { username, email: `${username}@example.com`, password: 'correct horse battery' });
-  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { api, user: { id: res.body.user.id, username } };
+  const { id, username } = await signUpWith(api, prefix);
+  return { api, user: { id, username } };
 }
 
 export function wsUrl(node: RunningNode): string {
