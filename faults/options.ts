@@ -22,11 +22,13 @@ ${SCENARIOS.map((scenario) => `  ${scenario.name.padEnd(18)}${scenario.summary}`
 
 options
   --json                 print the report as JSON on stdout (progress goes to stderr)
-  --short                the npm test sizes: 12 pairs at 20 msg/s, 8 s faults, session timeout 6 s
+  --short                the npm test sizes: 12 pairs at 20 msg/s, 8 s faults, session timeout 6 s,
+                         a killed broker restarted at once
   --pairs N              sender → receiver pairs (20)
   --rate R               messages per second, all senders together (50)
   --warmup S             load before the fault (10)
-  --fault S              pause / outage of a node or broker (20); --postgres-outage S (30)
+  --fault S              a frozen node or broker, a dead leader (20); --postgres-outage S (30);
+                         --broker-restart-delay S: broker-kill waits this long before restarting (20)
   --after S              load after the fault (15)
   --drain S              retrying what is unacknowledged once the load stops (30)
   --settle S             waiting for deliveries after that (20)
@@ -50,6 +52,7 @@ export function parseFaultOptions(argv: string[]): FaultOptions {
       warmup: { type: 'string' },
       fault: { type: 'string' },
       'postgres-outage': { type: 'string' },
+      'broker-restart-delay': { type: 'string' },
       after: { type: 'string' },
       drain: { type: 'string' },
       settle: { type: 'string' },
@@ -76,6 +79,7 @@ export function parseFaultOptions(argv: string[]): FaultOptions {
     warmupMs: number('warmup', base.warmupMs, 1000),
     faultMs: number('fault', base.faultMs, 1000),
     postgresOutageMs: number('postgres-outage', base.postgresOutageMs, 1000),
+    brokerRestartDelayMs: number('broker-restart-delay', base.brokerRestartDelayMs, 1000),
     afterMs: number('after', base.afterMs, 1000),
     drainMs: number('drain', base.drainMs, 1000),
     settleMs: number('settle', base.settleMs, 1000),

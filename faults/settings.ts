@@ -10,6 +10,8 @@ export interface FaultSettings {
   warmupMs: number;
   /** How long a node or broker stays frozen, or a broker dead, before it is continued or restarted. */
   faultMs: number;
+  /** broker-kill: how long the broker stays dead before kafka.sh starts it again (the restart itself adds its own time). */
+  brokerRestartDelayMs: number;
   /** How long Postgres stays stopped. */
   postgresOutageMs: number;
   /** rebalance-churn: a third node joins, then leaves, every churnIntervalMs, for churnMs. */
@@ -44,6 +46,7 @@ export const FULL_SETTINGS: FaultSettings = {
   sessionUsers: 4,
   warmupMs: 10_000,
   faultMs: 20_000,
+  brokerRestartDelayMs: 20_000,
   postgresOutageMs: 30_000,
   churnIntervalMs: 10_000,
   churnMs: 60_000,
@@ -77,6 +80,9 @@ export const SHORT_SETTINGS: FaultSettings = {
   sessionUsers: 2,
   warmupMs: 3_000,
   faultMs: 8_000,
+  // The restart alone keeps a killed broker away for longer than the 6 s session timeout: KRaft
+  // registers it again only after the dead incarnation's broker.session.timeout.ms (9 s).
+  brokerRestartDelayMs: 0,
   postgresOutageMs: 8_000,
   afterMs: 3_000,
   drainMs: 10_000,

@@ -10,11 +10,12 @@ export const brokerKill: FaultScenario = {
     const { kafka } = context.services;
     context.phase('during');
     const pid = await kafka.kill();
-    context.mark(`kill -9 the broker (pid ${pid}) for ${seconds(context.settings.faultMs)}`);
-    await context.sleep(context.settings.faultMs);
+    const killedAt = performance.now();
+    context.mark(`kill -9 the broker (pid ${pid}); restarting it after ${seconds(context.settings.brokerRestartDelayMs)}`);
+    await context.sleep(context.settings.brokerRestartDelayMs);
     context.mark('restarting the broker');
     await kafka.restart();
-    context.mark('broker answers again');
+    context.mark(`broker answers again, ${seconds(performance.now() - killedAt)} after the kill (Kafka session timeout ${seconds(context.settings.kafkaSessionTimeoutMs)})`);
     context.phase('after');
   },
 };
