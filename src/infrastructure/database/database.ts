@@ -27,6 +27,10 @@ export function createDatabase(options: { url: string; poolSize: number; applica
   });
   // An idle client that loses its connection (database restart) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor one that is checked out between two queries when Postgres shuts down (57P01): pg then
+  // emits 'error' on the client itself, which with no listener took the whole node down. The
+  // client is unusable afterwards and the pool drops it when it comes back.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
