@@ -57,7 +57,8 @@ export async function startNodeProcess(
       .map((line) => JSON.parse(line) as Record<string, unknown>);
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   const base = `http://127.0.0.1:${options.httpPort}`;
-  const deadline = Date.now() + 30_000;
+  // A node starts in a few seconds; a loaded 2-core CI machine has taken over 30.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const ready = await fetch(`${base}/readyz`).then((res) => res.ok, () => false);
     if (ready) break;
