@@ -24,7 +24,7 @@ describe('registration under a burst', () => {
     const env = { BCRYPT_COST: '10', REGISTRATION_MAX_PER_IP: '10', REGISTRATION_WINDOW_SECONDS: '3600' };
     const start = async (nodeId: string) => startNodeProcess(environment, { httpPort: await freePort(), wsPort: await freePort(), nodeId, env });
     [nodeA, nodeB] = [await start('reg-a'), await start('reg-b')];
-  });
+  }, 120_000); // three node starts on a loaded machine
   afterAll(async () => {
     for (const node of [nodeA, nodeB]) {
       if (node?.child.exitCode === null) {
