@@ -36,8 +36,13 @@ export class ClientFrames {
   constructor(private readonly deps: ClientFrameDependencies) {}
 
   async handle(socket: GatewaySocket, text: string): Promise<void> {
-    if (socket.getUserData().closed) return;
+    const state = socket.getUserData();
+    if (state.closed) return;
+    const opening = state.heldForOpening;
+    state.heldForOpening = false;
     const parsed = parseClientFrame(text);
+    // The first frame ends the opening hold: a resume releases after its replay, anything else now.
+    if (opening && !(parsed.ok && parsed.frame.type === 'resume')) this.release(socket, new Set());
     if (!parsed.ok) {
       const { ok: _ok, ...error } = parsed;
       this.deps.write(socket, { type: 'error', ...error });
@@ -127,6 +132,14 @@ export class ClientFrames {
   resyncRequired(socket: GatewaySocket, conversationId: string): void {
     socket.getUserData().cursor.forget(conversationId);
     this.deps.write(socket, { type: 'error', code: 'resync_required', message: 'Too many missed messages: reload the history over HTTP.', conversationId });
+  }
+
+  /** Ends a new socket's opening hold when no frame came within the grace period. */
+  endOpeningHold(socket: GatewaySocket): void {
+    const state = socket.getUserData();
+    if (!state.heldForOpening || state.closed) return;
+    state.heldForOpening = false;
+    this.release(socket, new Set());
   }
 
   /** Flushes the held live messages through the cursor; those of `replayed` conversations were just read from storage. */

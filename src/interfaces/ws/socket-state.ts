@@ -16,6 +16,11 @@ export interface SocketState {
   cursor: DeliveryCursor;
   /** Live messages held back while a resume replays, flushed after it; null when not resuming. */
   held: StoredMessage[] | null;
+  /**
+   * A new socket holds live messages until its first frame is handled (or a grace period ends):
+   * a reconnecting client's `resume` must replay seq 16 before live seq 17 goes out.
+   */
+  heldForOpening: boolean;
   /** The frames of one socket are handled one after another, so a user's sends keep their order. */
   queue: Promise<void>;
   /** Frames waiting in `queue`: bounded, so a stalled dependency cannot pile up work per socket. */
@@ -37,6 +42,7 @@ export function newSocketState(session: AuthenticatedSession): SocketState {
     usedSinceCheck: false,
     cursor: new DeliveryCursor(),
     held: null,
+    heldForOpening: false,
     queue: Promise.resolve(),
     pending: 0,
     drainWaiters: [],

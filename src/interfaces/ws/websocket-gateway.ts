@@ -17,6 +17,9 @@ import type { GatewaySocket, SocketState } from './socket-state';
 import { SessionWatch } from './session-watch';
 import { upgradeHandler } from './upgrade-handler';
 
+/** How long a new socket holds live messages for a first frame (a reconnecting client's resume). */
+const OPENING_HOLD_MS = 1_000;
+
 /** A send is let through on a session verdict at most this old: a logout takes effect within it even if its event is lost. */
 const SEND_CHECK_MS = 5_000;
 
@@ -145,6 +148,11 @@ export class UwsWebSocketGateway implements LocalDelivery {
           return socket.end(CLOSE.tooManySockets, 'too many connections for this user');
         }
         this.registry.add(socket);
+        const state = socket.getUserData();
+        state.held = [];
+        state.heldForOpening = true;
+        // uWS forbids touching a closed socket: the timer looks at the state it captured first.
+        setTimeout(() => state.closed || this.frames.endOpeningHold(socket), OPENING_HOLD_MS).unref();
         this.deps.metrics.openWebSockets.inc();
         const { user } = socket.getUserData();
         this.write(socket, { type: 'hello', user, node: this.deps.nodeId });

@@ -62,6 +62,11 @@ describe('replay for a resuming client, and the pipeline metrics', () => {
       expect((await bob.api.post(`/api/rooms/${room}/join`)).status).toBe(200);
     }
     const [aliceSocket, bobSocket] = [await openSocket(node, alice), await openSocket(node, bob)];
+    // As clients do: a first resume ends the new sockets' hold, so every later push is a straight one (and timed).
+    for (const socket of [aliceSocket, bobSocket]) {
+      socket.send({ type: 'resume', since: {} });
+      await socket.waitFor((f) => f.type === 'resumed');
+    }
     const before = await scrape();
 
     const sent: string[] = [];

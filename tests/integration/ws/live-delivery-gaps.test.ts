@@ -52,6 +52,22 @@ describe('live delivery keeps every seq of an open socket', () => {
     await socket.close();
   });
 
+  it('when a live message reaches a reconnected socket before its resume, then the replayed messages still come first, in order', async () => {
+    const alice = await signUp(nodeA, 'alice');
+    const bob = await signUp(nodeA, 'bob');
+    const conversation = directConversationId(alice.user.id, bob.user.id);
+    await sendAll(alice, bob, ['1', '2', '3', '4']);
+    const history = await waitForHistory(bob.api, alice.user.id, 4);
+    const socket = await WsClient.connect(`ws://127.0.0.1:${nodeA.wsPort}/ws`, { cookie: bob.api.cookieHeader() });
+    // Seq 4 is fanned out before the client's resume (it had seq 1) is read.
+    nodeA.container.get(TOKENS.LocalDelivery).deliver(history[3]!, [bob.user.id]);
+    socket.send({ type: 'resume', since: { [conversation]: 1 } });
+    await socket.waitFor((frame) => frame.type === 'resumed');
+    await socket.waitForCount((frame) => frame.type === 'message', 3);
+    expect(seqsOf(socket, conversation)).toEqual([2, 3, 4]);
+    await socket.close();
+  });
+
   describe('on a node paused past its Kafka session timeout', () => {
     let nodeB: NodeProcess;
     const admin = new Kafka({ brokers: testServices().kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin();
