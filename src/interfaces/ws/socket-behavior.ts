@@ -69,7 +69,10 @@ export function socketBehavior(options: SocketBehaviorOptions): WebSocketBehavio
       flood.check(state.user.id, frameWeight(text)).then(
         (verdict) => {
           if (state.closed) return;
-          if (verdict.kind === 'disconnect') socket.end(CLOSE.policyViolation, 'rate limit exceeded');
+          if (verdict.kind === 'disconnect') {
+            logger.warn({ user: state.user.id }, 'websocket closed for flooding after rate_limited errors');
+            socket.end(CLOSE.policyViolation, 'rate limit exceeded');
+          }
           else if (verdict.kind === 'refuse') {
             const retryAfterSeconds = Math.ceil(verdict.retryAfterMs / 1000);
             const frame: ServerFrame = {

@@ -23,6 +23,8 @@ export function upgradeHandler(options: { allowedOrigins: readonly string[]; aut
     const protocol = req.getHeader('sec-websocket-protocol');
     const extensions = req.getHeader('sec-websocket-extensions');
     if (origin !== '' && !allowed.has(origin)) {
+      // A security event: a page on another site tried to ride a user's cookie.
+      options.logger.warn({ origin, ip: Buffer.from(res.getRemoteAddressAsText()).toString() }, 'websocket upgrade refused: origin not allowed');
       refuse(res, 'origin_not_allowed', 'WebSocket connections from this origin are not allowed.');
       return;
     }
