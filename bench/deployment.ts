@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { portIsFree, spawnNode, terminate, waitUntilReady, type ClusterNode } from '../scripts/cluster/nodes';
+import { freePorts, spawnNode, terminate, waitUntilReady, type ClusterNode } from '../scripts/cluster/nodes';
 import { ensureLocalKafka } from '../scripts/services/kafka';
 import { ensureDatabase, postgresAnswers, startEmbeddedPostgres, withDatabase, type EmbeddedPostgres } from '../scripts/services/postgres';
 import type { BenchOptions } from './options';
@@ -127,15 +127,6 @@ export async function attachDeployment(options: BenchOptions): Promise<Deploymen
   };
 }
 
-/** Ports below the ephemeral range: the load's 10,000s of outgoing connections take ephemeral ones. */
-async function freePorts(count: number): Promise<number[]> {
-  const ports: number[] = [];
-  while (ports.length < count) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (!ports.includes(port) && (await portIsFree(port))) ports.push(port);
-  }
-  return ports;
-}
 
 async function dropDatabase(serverUrl: string, database: string): Promise<void> {
   const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { portIsFree, spawnNode, terminate, waitUntilReady, type ClusterNode } from '../../scripts/cluster/nodes';
+import { freePorts, spawnNode, terminate, waitUntilReady, type ClusterNode } from '../../scripts/cluster/nodes';
 
 export interface FaultNode {
   id: string;
@@ -128,11 +128,3 @@ export class FaultCluster {
   }
 }
 
-async function freePorts(count: number): Promise<number[]> {
-  const ports: number[] = [];
-  while (ports.length < count) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (!ports.includes(port) && (await portIsFree(port))) ports.push(port);
-  }
-  return ports;
-}

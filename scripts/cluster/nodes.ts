@@ -79,3 +79,16 @@ export async function terminate(child: ChildProcess, exited: Promise<unknown>, g
   await exited;
   clearTimeout(timer);
 }
+
+/**
+ * `count` distinct free ports below the ephemeral range: a load's thousands of outgoing
+ * connections take ephemeral ones, and must not take a node's port first.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const ports: number[] = [];
+  while (ports.length < count) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (!ports.includes(port) && (await portIsFree(port))) ports.push(port);
+  }
+  return ports;
+}
