@@ -1,13 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { ChatEvent } from '../../../src/application/ports/event-publisher';
-import { directConversationId } from '../../../src/domain/conversation';
 import { encodeEvent, eventKey } from '../../../src/infrastructure/kafka/event-codec';
 import { KafkajsEventPublisher } from '../../../src/infrastructure/kafka/kafkajs-event-publisher';
-import { ensureTopics } from '../../../src/infrastructure/kafka/topic-provisioner';
-import { topicNames, type TopicNames } from '../../../src/infrastructure/kafka/topics';
-import { KafkaFaultProxy } from '../../support/kafka-fault-proxy';
-import { testRunId, testServices, topicPrefix } from '../../support/services';
+import { useProxiedTopics } from '../../support/proxied-topics';
 import { acceptedIds } from '../../support/topic-reader';
 
 /**
@@ -16,43 +11,33 @@ import { acceptedIds } from '../../support/topic-reader';
  * answer and refuses connections until healed, so the client's retries of that send fail.
  */
 describe('acknowledged means durable after a produce whose outcome was never known', () => {
-  const broker = testServices().kafkaBrokers.split(',')[0]!;
-  const direct = new Kafka({ brokers: [broker], logLevel: logLevel.NOTHING });
-  let proxy: KafkaFaultProxy;
-  let topics: TopicNames;
-
-  beforeEach(async () => {
-    proxy = new KafkaFaultProxy();
-    await proxy.listen();
-    topics = topicNames(`${topicPrefix(testRunId())}${randomBytes(4).toString('hex')}`);
-    // One partition: every message of the test meets the same producer sequence.
-    await ensureTopics(direct, topics, { partitions: 1, replicationFactor: 1 });
-  });
-  afterEach(() => proxy.close());
+  const setup = useProxiedTopics();
+  const { broker, accepted, idOf } = setup;
+  const readIds = (topic: string) => acceptedIds(setup.direct, topic);
 
   /** A client whose every connection goes through the proxy, with a short retry budget. */
   const proxiedKafka = () =>
     new Kafka({
       brokers: [broker],
-      socketFactory: proxy.socketFactory(broker),
+      socketFactory: setup.proxy.socketFactory(broker),
       logLevel: logLevel.NOTHING,
       requestTimeout: 3_000,
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 300 },
     });
 
   it('when the answer to one send is lost, then that send fails and the next acknowledged message is in the log', async () => {
-    const publisher = new KafkajsEventPublisher(proxiedKafka(), topics, { publishTimeoutMs: 20_000 });
+    const publisher = new KafkajsEventPublisher(proxiedKafka(), setup.topics, { publishTimeoutMs: 20_000 });
     await publisher.connect();
     try {
       const [before, lost, after] = [accepted(), accepted(), accepted()];
       await publisher.publish(before);
-      proxy.loseNextProduceAnswer();
+      setup.proxy.loseNextProduceAnswer();
       await expect(publisher.publish(lost)).rejects.toThrow();
-      expect(proxy.swallowed).toBe(1);
-      proxy.heal();
+      expect(setup.proxy.swallowed).toBe(1);
+      setup.proxy.heal();
       await publisher.publish(after);
 
-      const ids = await readIds(topics.accepted);
+      const ids = await readIds(setup.topics.accepted);
       expect(ids).toContain(idOf(before));
       expect(ids).toContain(idOf(after));
       // The lost answer's batch was written: it is there, once (the store would dedupe a second copy by id anyway).
@@ -71,12 +56,12 @@ describe('acknowledged means durable after a produce whose outcome was never kno
     try {
       const [before, lost, after] = [accepted(), accepted(), accepted()];
       await send(producer, before);
-      proxy.loseNextProduceAnswer();
+      setup.proxy.loseNextProduceAnswer();
       await expect(send(producer, lost)).rejects.toThrow();
-      proxy.heal();
+      setup.proxy.heal();
       await send(producer, after);
 
-      const ids = await readIds(topics.accepted);
+      const ids = await readIds(setup.topics.accepted);
       expect(ids).toContain(idOf(lost));
       expect(ids).not.toContain(idOf(after));
     } finally {
@@ -84,14 +69,7 @@ describe('acknowledged means durable after a produce whose outcome was never kno
     }
   });
 
-  const conversation = directConversationId(randomUUID(), randomUUID());
-  const accepted = (): ChatEvent => ({
-    type: 'message.accepted',
-    message: { id: randomUUID(), conversationId: conversation, seq: null, sender: { id: randomUUID(), username: 'a' }, to: { room: 'r' }, body: 'hi', createdAt: new Date() },
-  });
-  const idOf = (event: ChatEvent) => (event.type === 'message.accepted' ? event.message.id : '');
   const send = (producer: Producer, event: ChatEvent) =>
-    producer.send({ topic: topics.accepted, acks: -1, messages: [{ key: eventKey(event), value: encodeEvent(event) }] });
+    producer.send({ topic: setup.topics.accepted, acks: -1, messages: [{ key: eventKey(event), value: encodeEvent(event) }] });
 
-  const readIds = (topic: string) => acceptedIds(direct, topic);
 });
