@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 /** Table types, declared once; repositories derive row types from them. */
 export interface Database {
@@ -76,6 +76,4 @@ export interface MessageRequestsTable {
 }
 
 export type UserRow = Selectable<UsersTable>;
-export type NewUserRow = Insertable<UsersTable>;
 export type RoomRow = Selectable<RoomsTable>;
-export type MessageRow = Selectable<MessagesTable>;

@@ -5,8 +5,8 @@ import { z } from './zod';
 
 /**
  * The OpenAPI document is generated from the zod schemas that validate requests: one
- * source of truth. Each area registers its paths in its own `*-docs.ts` file through
- * `registerDocs`; `buildOpenApiDocument` runs them all into a fresh registry.
+ * source of truth. Each area registers its paths in its own `*-docs.ts` file as a
+ * `DocsRegistrar` (listed in all-docs.ts); `buildOpenApiDocument` runs them all into a fresh registry.
  */
 export type DocsRegistrar = (registry: OpenAPIRegistry) => void;
 
