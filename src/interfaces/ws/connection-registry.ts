@@ -23,6 +23,11 @@ export class ConnectionRegistry {
     return [...(this.byUser.get(userId) ?? [])];
   }
 
+  /** How many sockets the user has on this node, without copying them. */
+  countOfUser(userId: string): number {
+    return this.byUser.get(userId)?.size ?? 0;
+  }
+
   ofSession(sessionKey: string): readonly GatewaySocket[] {
     return [...(this.bySession.get(sessionKey) ?? [])];
   }

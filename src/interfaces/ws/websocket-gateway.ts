@@ -144,7 +144,7 @@ export class UwsWebSocketGateway implements LocalDelivery {
         // An upgrade whose authentication finished after stop() began must not keep the node alive.
         if (this.stopping) return socket.end(CLOSE.goingAway, 'server shutting down');
         // Each socket may buffer WS_MAX_BACKPRESSURE_BYTES and costs a write per message: bounded per user.
-        if (this.registry.ofUser(socket.getUserData().user.id).length >= this.deps.config.maxSocketsPerUser) {
+        if (this.registry.countOfUser(socket.getUserData().user.id) >= this.deps.config.maxSocketsPerUser) {
           return socket.end(CLOSE.tooManySockets, 'too many connections for this user');
         }
         this.registry.add(socket);
