@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
 import type { LoginThrottle, ThrottleKeys } from '../../application/ports/login-throttle';
-import { boundedKey, takePoint, THROTTLE_TABLE, type Taken } from './postgres-rate-limits';
+import { boundedKey, takePoint, THROTTLE_TABLE } from './postgres-rate-limits';
 
 export interface LoginThrottleOptions {
   /** Failed logins one address may have against one account per window. */
@@ -44,15 +44,20 @@ export class PostgresLoginThrottle implements LoginThrottle {
   }
 
   async begin(keys: ThrottleKeys): Promise<number | null> {
-    const [pair, ip] = await Promise.all([takePoint(this.perPair, pairKey(keys)), takePoint(this.perIp, boundedKey(keys.ip))]);
-    const addressWait = longestWait([pair, ip]);
-    if (addressWait !== null) return addressWait;
+    // One counter after the other, each taken only by an attempt the one before let through: a
+    // refused attempt spends no other allowance. Taken side by side, a burst's upserts land in a
+    // different order on each counter, and an attempt within its account's allowance could be
+    // refused by the address's, so fewer than the allowance were checked.
+    const ip = await takePoint(this.perIp, boundedKey(keys.ip));
+    if (ip.over) return ip.retryAfterSeconds;
+    const pair = await takePoint(this.perPair, pairKey(keys));
+    if (pair.over) return pair.retryAfterSeconds;
     // The address is within its allowances; the account's ceiling stops only addresses that
     // have failed lately. One that has not (this attempt is its first in the window) may try:
     // that is how the owner still gets in while guessers elsewhere hold the account at its ceiling.
     const account = await takePoint(this.perAccount, boundedKey(keys.account));
     const cleanAddress = ip.consumed === 1;
-    return cleanAddress ? null : longestWait([account]);
+    return cleanAddress || !account.over ? null : account.retryAfterSeconds;
   }
 
   async succeeded(keys: ThrottleKeys): Promise<void> {
@@ -67,10 +72,3 @@ export class PostgresLoginThrottle implements LoginThrottle {
 }
 
 const pairKey = (keys: ThrottleKeys) => boundedKey(`${keys.account}|${keys.ip}`);
-
-/** Seconds until the first window of those over their allowance ends, or null when none is. */
-function longestWait(taken: Taken[]): number | null {
-  const waits = taken.filter((take) => take.over).map((take) => take.retryAfterSeconds);
-  return waits.length > 0 ? Math.max(...waits) : null;
-}
-
