@@ -70,9 +70,17 @@ export class WsClient {
     const seen = this.frames.slice(from).find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
+      const armedAt = Date.now();
       const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((waiter) => waiter.resolve !== done);
-        reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames).slice(-1500)}`));
+        // A process that was frozen or starved runs its due timers before it reads its sockets:
+        // the frame may be waiting in the kernel. setImmediate runs after the next poll for I/O.
+        setImmediate(() => {
+          if (!this.waiters.some((waiter) => waiter.resolve === done)) return;
+          this.waiters = this.waiters.filter((waiter) => waiter.resolve !== done);
+          const late = Date.now() - armedAt - timeoutMs;
+          const stalled = late > 1_000 ? ` (this test process itself was stalled: its timer fired ${late} ms late)` : '';
+          reject(new Error(`no matching frame within ${timeoutMs} ms${stalled}; got ${JSON.stringify(this.frames).slice(-1500)}`));
+        });
       }, timeoutMs);
       const done = (frame: Frame) => {
         clearTimeout(timer);
