@@ -1,7 +1,7 @@
 /**
- * Every failure a client can be told about has a stable, machine-readable code.
- * The interfaces layer maps codes to HTTP statuses and WebSocket error frames in
- * one place (interfaces/error-catalog.ts); nothing else decides how an error looks.
+ * Every failure of the domain and its use cases has a stable, machine-readable code.
+ * The interfaces layer maps codes (these and its transports' own) to HTTP statuses and
+ * WebSocket error frames in one place (interfaces/error-catalog.ts); nothing else decides how an error looks.
  */
 export type ErrorCode =
   | 'validation_failed'
@@ -13,15 +13,9 @@ export type ErrorCode =
   | 'invalid_credentials'
   | 'account_deactivated'
   | 'too_many_attempts'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'origin_not_allowed'
-  | 'malformed_json'
   | 'room_taken'
   | 'not_a_member'
-  | 'rate_limited'
   | 'resync_required'
-  | 'unknown_frame'
   | 'unavailable'
   | 'internal';
 

@@ -1,12 +1,7 @@
 import type { ConversationId } from '../../domain/conversation';
 import type { Message, StoredMessage } from '../../domain/message';
+import type { Page } from './page';
 
-export interface MessagePage {
-  /** Ascending seq. */
-  items: StoredMessage[];
-  /** The seq to pass as `before` for the previous page; null at the beginning of the conversation. */
-  nextCursor: number | null;
-}
 
 /** A message committed by `storeBatch`, with who should see it at that moment. */
 export interface StoredDelivery {
@@ -22,8 +17,8 @@ export interface MessageRepository {
   storeBatch(messages: readonly Message[]): Promise<StoredDelivery[]>;
   /** The stored message, or null. */
   findById(id: string): Promise<StoredMessage | null>;
-  /** The latest `limit` messages before seq `before` (or the latest of all), ascending. */
-  history(conversationId: ConversationId, query: { before?: number; limit: number }): Promise<MessagePage>;
+  /** The latest `limit` messages before seq `before` (or the latest of all), ascending; nextCursor is the `before` of the page before, null at the beginning. */
+  history(conversationId: ConversationId, query: { before?: number; limit: number }): Promise<Page<StoredMessage, number>>;
   /** Up to `limit` messages with seq > `afterSeq`, ascending. */
   after(conversationId: ConversationId, afterSeq: number, limit: number): Promise<StoredMessage[]>;
 }

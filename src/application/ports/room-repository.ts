@@ -1,10 +1,9 @@
 import type { PublicUser } from '../../domain/user';
 import type { Room } from '../../domain/room';
+import type { Page } from './page';
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+// Kept while the conversations work still imports Page from here; new code imports it from ./page.
+export type { Page };
 
 /** Rooms and their members. Names are unique ignoring case. */
 export interface RoomRepository {

@@ -1,4 +1,5 @@
 import type { PublicUser, Role, User } from '../../domain/user';
+import type { Page } from './page';
 
 export interface NewUser {
   id: string;
@@ -8,10 +9,6 @@ export interface NewUser {
   role: Role;
 }
 
-export interface UserPage {
-  items: PublicUser[];
-  nextCursor: string | null;
-}
 
 /** Where accounts live. Lookups by username and email ignore case. */
 export interface UserRepository {
@@ -23,6 +20,6 @@ export interface UserRepository {
   /** Finds by username or by email (whichever the login matches), ignoring case, with the stored hash. */
   findForLogin(login: string): Promise<{ user: User; passwordHash: string } | null>;
   /** Users whose username starts with `search`, ordered by username, after `cursor`. */
-  list(query: { search?: string; limit: number; cursor?: string }): Promise<UserPage>;
+  list(query: { search?: string; limit: number; cursor?: string }): Promise<Page<PublicUser>>;
   setActive(id: string, active: boolean): Promise<User | null>;
 }

@@ -1,5 +1,6 @@
 import type { Room } from '../../domain/room';
-import type { Page, RoomRepository } from '../ports/room-repository';
+import type { Page } from '../ports/page';
+import type { RoomRepository } from '../ports/room-repository';
 
 /** Rooms anyone signed in can find, by name prefix. */
 export class ListRooms {

@@ -1,6 +1,7 @@
 import { notAMember, roomNotFound } from '../../domain/room';
 import type { PublicUser } from '../../domain/user';
-import type { Page, RoomRepository } from '../ports/room-repository';
+import type { Page } from '../ports/page';
+import type { RoomRepository } from '../ports/room-repository';
 
 /** Who is in a room; only members may ask. */
 export class RoomMembers {

@@ -25,6 +25,7 @@ import { usersController } from '../../interfaces/http/controllers/users-control
 import { sessionUser } from '../../interfaces/http/middleware/auth-session';
 import { docsRegistrars } from '../../interfaces/http/openapi/all-docs';
 import { docsRoutes } from '../../interfaces/http/openapi/docs-routes';
+import { SESSION_COOKIE_NAME } from '../../interfaces/session-cookie';
 import { TOKENS } from '../tokens';
 
 // Collaborators only this area uses: named here rather than in the shared TOKENS.
@@ -77,13 +78,14 @@ export const accountsModule = (config: AppConfig) =>
 
     bind(TOKENS.SessionMiddleware).toDynamicValue((ctx) =>
       Router().use(
-        createSessionMiddleware(ctx.get(SessionStore), config.session),
+        createSessionMiddleware(ctx.get(SessionStore), { ...config.session, cookieName: SESSION_COOKIE_NAME }),
         sessionUser({ users: ctx.get(SessionCacheToken).usersThrough(ctx.get(TOKENS.UserRepository)), maxAgeMs: config.session.maxAgeMs }),
       ),
     );
     bind(TOKENS.WsAuthenticator).toDynamicValue(
       (ctx) =>
         new StoreSessionAuthenticator(ctx.get(SessionStore), ctx.get(SessionCacheToken).usersThrough(ctx.get(TOKENS.UserRepository)), ctx.get(TOKENS.Database).db, {
+          cookieName: SESSION_COOKIE_NAME,
           secrets: config.session.secrets,
           maxAgeMs: config.session.maxAgeMs,
           idleTimeoutMs: config.session.idleTimeoutMs,

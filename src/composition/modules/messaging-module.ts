@@ -20,8 +20,8 @@ import { KyselyRoomRepository } from '../../infrastructure/database/kysely-room-
 import { KafkajsEventPublisher } from '../../infrastructure/kafka/kafkajs-event-publisher';
 import { KafkajsFanoutConsumer } from '../../infrastructure/kafka/kafkajs-fanout-consumer';
 import { KafkajsStoreConsumer } from '../../infrastructure/kafka/kafkajs-store-consumer';
-import { messagesRouter } from '../../interfaces/http/controllers/messages-router';
-import { roomsRouter } from '../../interfaces/http/controllers/rooms-router';
+import { messagesController } from '../../interfaces/http/controllers/messages-controller';
+import { roomsController } from '../../interfaces/http/controllers/rooms-controller';
 import { TOKENS } from '../tokens';
 
 // Collaborators only this area uses: named here rather than in the shared TOKENS.
@@ -87,7 +87,7 @@ export const messagingModule = (config: AppConfig) =>
     });
 
     bind(TOKENS.ApiRouter).toDynamicValue((ctx) =>
-      messagesRouter({
+      messagesController({
         sendMessage: ctx.get(TOKENS.SendMessage),
         getMessage: new GetMessage(ctx.get(Messages), ctx.get(Rooms)),
         directHistory: new DirectHistory(ctx.get(Messages), ctx.get(TOKENS.UserRepository)),
@@ -97,7 +97,7 @@ export const messagingModule = (config: AppConfig) =>
     );
     bind(TOKENS.ApiRouter).toDynamicValue((ctx) => {
       const rooms = ctx.get(Rooms);
-      return roomsRouter({
+      return roomsController({
         createRoom: new CreateRoom(rooms, ctx.get(TOKENS.IdGenerator)),
         listRooms: new ListRooms(rooms),
         joinRoom: new JoinRoom(rooms),

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { MessagePage, MessageRepository, StoredDelivery } from '../../application/ports/message-repository';
+import type { MessageRepository, StoredDelivery } from '../../application/ports/message-repository';
+import type { Page } from '../../application/ports/page';
 import type { ConversationId } from '../../domain/conversation';
 import type { Message, StoredMessage } from '../../domain/message';
 import { storeMessageBatch } from './message-batch-store';
@@ -19,7 +20,7 @@ export class KyselyMessageRepository implements MessageRepository {
     return row ? toStoredMessage(row) : null;
   }
 
-  async history(conversationId: ConversationId, query: { before?: number; limit: number }): Promise<MessagePage> {
+  async history(conversationId: ConversationId, query: { before?: number; limit: number }): Promise<Page<StoredMessage, number>> {
     let select = selectMessages(this.db).where('m.conversation_id', '=', conversationId);
     if (query.before !== undefined) select = select.where('m.seq', '<', String(query.before));
     const rows = await select.orderBy('m.seq', 'desc').limit(query.limit).execute();

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { Page, RoomRepository } from '../../application/ports/room-repository';
+import type { Page } from '../../application/ports/page';
+import type { RoomRepository } from '../../application/ports/room-repository';
 import { roomTaken, type Room } from '../../domain/room';
 import type { PublicUser } from '../../domain/user';
 import type { Database, RoomRow } from './schema';

@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
-import type { NewUser, UserPage, UserRepository } from '../../application/ports/user-repository';
+import type { Page } from '../../application/ports/page';
+import type { NewUser, UserRepository } from '../../application/ports/user-repository';
 import { validationFailed } from '../../domain/errors';
-import { emailTaken, usernameTaken, type User } from '../../domain/user';
+import { emailTaken, usernameTaken, type PublicUser, type User } from '../../domain/user';
 import type { Database, UserRow } from './schema';
 
 const UNIQUE_VIOLATION = '23505';
@@ -79,7 +80,7 @@ export class KyselyUserRepository implements UserRepository {
     return row ? { user: toUser(row), passwordHash: row.password_hash } : null;
   }
 
-  async list(query: { search?: string; limit: number; cursor?: string }): Promise<UserPage> {
+  async list(query: { search?: string; limit: number; cursor?: string }): Promise<Page<PublicUser>> {
     let select = this.db
       .selectFrom('users')
       .select(['id', 'username'])

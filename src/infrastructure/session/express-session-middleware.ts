@@ -1,8 +1,9 @@
 import session, { type Store } from 'express-session';
 import type { RequestHandler } from 'express';
-import { SESSION_COOKIE_NAME } from '../../domain/session';
 
 export interface SessionCookieOptions {
+  /** The cookie's name, part of the public contract: the interfaces layer owns it. */
+  cookieName: string;
   /** Every accepted secret; the first signs new cookies, the others let old ones through during a rotation. */
   secrets: readonly string[];
   cookieSecure: boolean;
@@ -16,7 +17,7 @@ export interface SessionCookieOptions {
  */
 export function createSessionMiddleware(store: Store, options: SessionCookieOptions): RequestHandler {
   return session({
-    name: SESSION_COOKIE_NAME,
+    name: options.cookieName,
     secret: [...options.secrets],
     store,
     resave: false,

@@ -4,7 +4,7 @@ import type { SessionData, Store } from 'express-session';
 import { sql, type Kysely } from 'kysely';
 import type { AuthenticatedSession, SessionAuthenticator } from '../../application/ports/session-authenticator';
 import type { UserRepository } from '../../application/ports/user-repository';
-import { SESSION_COOKIE_NAME, sessionKeyOf, sessionOutlived } from '../../domain/session';
+import { sessionKeyOf, sessionOutlived } from '../../domain/session';
 import type { Database } from '../database/schema';
 
 /**
@@ -16,7 +16,7 @@ export class StoreSessionAuthenticator implements SessionAuthenticator {
     private readonly store: Store,
     private readonly users: Pick<UserRepository, 'findById'>,
     private readonly db: Kysely<Database>,
-    private readonly options: { secrets: readonly string[]; maxAgeMs: number; idleTimeoutMs: number },
+    private readonly options: { cookieName: string; secrets: readonly string[]; maxAgeMs: number; idleTimeoutMs: number },
   ) {}
 
   async authenticate(cookieHeader: string | undefined): Promise<AuthenticatedSession | null> {
@@ -49,7 +49,7 @@ export class StoreSessionAuthenticator implements SessionAuthenticator {
   /** express-session writes `s:<id>.<signature>`; any configured secret may have signed it. */
   private sessionIdFrom(cookieHeader: string | undefined): string | null {
     if (!cookieHeader) return null;
-    const raw = parseCookie(cookieHeader)[SESSION_COOKIE_NAME];
+    const raw = parseCookie(cookieHeader)[this.options.cookieName];
     if (!raw?.startsWith('s:')) return null;
     for (const secret of this.options.secrets) {
       const sessionId = unsign(raw.slice(2), secret);

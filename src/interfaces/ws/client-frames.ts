@@ -6,6 +6,7 @@ import type { StoredMessage } from '../../domain/message';
 import { asDependencyFailure } from '../../infrastructure/errors/dependency-failure';
 import type { Logger } from '../../infrastructure/logging/logger';
 import type { Metrics } from '../../infrastructure/metrics/metrics';
+import { presentMessage } from '../message-presenter';
 import { parseClientFrame, type ResumeFrame, type SendFrame, type ServerFrame } from './frames';
 import { drained, type GatewaySocket } from './socket-state';
 
@@ -64,7 +65,7 @@ export class ClientFrames {
       const command = { sender: { id: user.id, username: user.username }, to: frame.to, body: frame.body, clientMessageId };
       const { message, duplicate } = await this.deps.sendMessage.execute(command, this.deps.publisher);
       if (!duplicate) this.deps.metrics.messagesAccepted.inc({ via: 'ws' });
-      this.deps.write(socket, { type: 'ack', clientMessageId, message });
+      this.deps.write(socket, { type: 'ack', clientMessageId, message: presentMessage(message) });
     } catch (error) {
       const known = this.asDomainError(error, 'send');
       this.deps.metrics.messagesRejected.inc({ code: known.code });
@@ -120,7 +121,7 @@ export class ClientFrames {
       const missing = state.cursor.acceptReplay(conversationId, since[conversationId] ?? 0, result.messages);
       for (const message of missing) {
         if (state.closed) return;
-        this.deps.write(socket, { type: 'message', message });
+        this.deps.write(socket, { type: 'message', message: presentMessage(message) });
         // A replay can be far larger than the socket's buffer limit, past which uWS closes it:
         // it goes on as the client reads, instead of being cut off before `resumed`.
         if (socket.getBufferedAmount() > this.deps.replayBufferBytes) await drained(socket);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { ErrorCode } from '../../domain/errors';
-import type { StoredMessage, Message } from '../../domain/message';
 import type { PublicUser } from '../../domain/user';
-import { Recipient } from '../http/openapi/messaging-schemas';
+import type { ClientErrorCode } from '../error-catalog';
+import type { PresentedMessage } from '../message-presenter';
+import { Recipient } from '../recipient-schema';
 import { refusingNul } from '../refuse-nul';
 
 /** What a client may send: the recipient as over HTTP; the use cases check bodies and ids further. */
@@ -31,12 +31,12 @@ const schemas: Record<ClientFrame['type'], z.ZodType<ClientFrame>> = { send: ref
 /** What the server sends. */
 export type ServerFrame =
   | { type: 'hello'; user: PublicUser; node: string }
-  | { type: 'message'; message: StoredMessage }
-  | { type: 'ack'; clientMessageId: string; message: Message }
+  | { type: 'message'; message: PresentedMessage }
+  | { type: 'ack'; clientMessageId: string; message: PresentedMessage }
   | { type: 'resumed' }
   | {
       type: 'error';
-      code: ErrorCode;
+      code: ClientErrorCode;
       message: string;
       clientMessageId?: string;
       conversationId?: string;

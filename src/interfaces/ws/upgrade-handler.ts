@@ -1,8 +1,7 @@
 import type { HttpRequest, HttpResponse, us_socket_context_t } from 'uWebSockets.js';
 import type { SessionAuthenticator } from '../../application/ports/session-authenticator';
-import type { ErrorCode } from '../../domain/errors';
 import type { Logger } from '../../infrastructure/logging/logger';
-import { HTTP_STATUS } from '../error-catalog';
+import { HTTP_STATUS, type ClientErrorCode } from '../error-catalog';
 import { newSocketState } from './socket-state';
 
 const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 503: 'Service Unavailable' };
@@ -49,7 +48,7 @@ export function upgradeHandler(options: { allowedOrigins: readonly string[]; aut
   };
 }
 
-function refuse(res: HttpResponse, code: ErrorCode, message: string): void {
+function refuse(res: HttpResponse, code: ClientErrorCode, message: string): void {
   const status = HTTP_STATUS[code];
   res
     .writeStatus(`${status} ${STATUS_TEXT[status] ?? 'Error'}`)

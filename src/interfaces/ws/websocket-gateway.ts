@@ -8,6 +8,7 @@ import type { StoredMessage } from '../../domain/message';
 import type { AppConfig } from '../../infrastructure/config/config';
 import type { Logger } from '../../infrastructure/logging/logger';
 import type { Metrics } from '../../infrastructure/metrics/metrics';
+import { presentMessage } from '../message-presenter';
 import { ClientFrames } from './client-frames';
 import { CLOSE, socketBehavior } from './socket-behavior';
 import { ConnectionRegistry } from './connection-registry';
@@ -110,7 +111,7 @@ export class UwsWebSocketGateway implements LocalDelivery {
     // Encoded once for every socket it goes to, and counted once per message: a room's fan-out
     // costs one JSON.stringify and one metrics update, not one per member socket.
     let encoded: string | undefined;
-    const frame = () => (encoded ??= JSON.stringify({ type: 'message', message } satisfies ServerFrame));
+    const frame = () => (encoded ??= JSON.stringify({ type: 'message', message: presentMessage(message) } satisfies ServerFrame));
     let written = 0;
     for (const userId of new Set(recipients)) {
       for (const socket of this.registry.ofUser(userId)) {
@@ -182,7 +183,7 @@ export class UwsWebSocketGateway implements LocalDelivery {
       }
     }
     if (state.closed) return false;
-    socket.send(frame ? frame() : JSON.stringify({ type: 'message', message } satisfies ServerFrame), false);
+    socket.send(frame ? frame() : JSON.stringify({ type: 'message', message: presentMessage(message) } satisfies ServerFrame), false);
     return true;
   }
 

@@ -3,7 +3,7 @@ import type { EventPublisher } from '../../../application/ports/event-publisher'
 import type { DeactivateUser } from '../../../application/use-cases/deactivate-user';
 import { requireUser } from '../middleware/require-user';
 import { parseInput } from '../validation';
-import { UserIdParams } from './account-schemas';
+import { UserIdParams } from '../schemas/account-schemas';
 
 /** /api/admin: account administration; the use case decides who is an admin. */
 export function adminController(deps: { deactivateUser: (publisher: EventPublisher) => DeactivateUser }): Router {

@@ -4,12 +4,12 @@ import type { GetUser } from '../../../application/use-cases/get-user';
 import type { LogIn } from '../../../application/use-cases/log-in';
 import type { LogOut } from '../../../application/use-cases/log-out';
 import type { RegisterUser } from '../../../application/use-cases/register-user';
-import { SESSION_COOKIE_NAME } from '../../../domain/session';
 import { viewOf } from '../../../domain/user';
+import { SESSION_COOKIE_NAME } from '../../session-cookie';
 import { endSession, startSession } from '../middleware/auth-session';
 import { requireUser } from '../middleware/require-user';
 import { parseInput } from '../validation';
-import { LoginBody, RegisterBody } from './account-schemas';
+import { LoginBody, RegisterBody } from '../schemas/account-schemas';
 
 export interface AuthControllerDeps {
   register: RegisterUser;

@@ -1,14 +1,15 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { DirectHistory } from '../../../application/use-cases/direct-history';
 import type { GetMessage } from '../../../application/use-cases/get-message';
 import type { SendMessage } from '../../../application/use-cases/send-message';
 import { DomainError } from '../../../domain/errors';
 import type { Metrics } from '../../../infrastructure/metrics/metrics';
-import { requireUser } from '../middleware/require-user';
-import { historyQuery, MessageIdParams, presentMessage, SendMessageBody, UserIdParams } from '../openapi/messaging-schemas';
+import { presentMessage } from '../../message-presenter';
+import { requireUser, signedIn } from '../middleware/require-user';
+import { historyQuery, MessageIdParams, SendMessageBody, UserIdParams } from '../schemas/messaging-schemas';
 import { parseInput } from '../validation';
 
-export interface MessagesRouterDeps {
+export interface MessagesControllerDeps {
   sendMessage: SendMessage;
   getMessage: GetMessage;
   directHistory: DirectHistory;
@@ -17,7 +18,7 @@ export interface MessagesRouterDeps {
 }
 
 /** requireUser is set per route: a router-wide `use` would also guard other areas' routes mounted after this one. */
-export function messagesRouter(deps: MessagesRouterDeps): Router {
+export function messagesController(deps: MessagesControllerDeps): Router {
   const router = Router();
   const pageQuery = historyQuery(deps.history.pageSize, deps.history.maxPageSize);
 
@@ -48,10 +49,4 @@ export function messagesRouter(deps: MessagesRouterDeps): Router {
   });
 
   return router;
-}
-
-export function signedIn(req: Request) {
-  const user = req.user;
-  if (!user) throw new DomainError('unauthenticated', 'You need to log in first.');
-  return { id: user.id, username: user.username };
 }

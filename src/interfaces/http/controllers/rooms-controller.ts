@@ -5,12 +5,12 @@ import type { LeaveRoom } from '../../../application/use-cases/leave-room';
 import type { ListRooms } from '../../../application/use-cases/list-rooms';
 import type { RoomHistory } from '../../../application/use-cases/room-history';
 import type { RoomMembers } from '../../../application/use-cases/room-members';
-import { requireUser } from '../middleware/require-user';
-import { CreateRoomBody, historyQuery, presentMessage, presentRoom, roomListQuery, RoomNameParams } from '../openapi/messaging-schemas';
+import { presentMessage } from '../../message-presenter';
+import { requireUser, signedIn } from '../middleware/require-user';
+import { CreateRoomBody, historyQuery, presentRoom, roomListQuery, RoomNameParams } from '../schemas/messaging-schemas';
 import { parseInput } from '../validation';
-import { signedIn } from './messages-router';
 
-export interface RoomsRouterDeps {
+export interface RoomsControllerDeps {
   createRoom: CreateRoom;
   listRooms: ListRooms;
   joinRoom: JoinRoom;
@@ -20,7 +20,8 @@ export interface RoomsRouterDeps {
   history: { pageSize: number; maxPageSize: number };
 }
 
-export function roomsRouter(deps: RoomsRouterDeps): Router {
+/** /api/rooms: rooms, their members and their history. */
+export function roomsController(deps: RoomsControllerDeps): Router {
   const router = Router();
   const pageQuery = historyQuery(deps.history.pageSize, deps.history.maxPageSize);
   const listQuery = roomListQuery(deps.history.pageSize, deps.history.maxPageSize);

@@ -3,7 +3,7 @@ import type { GetUser } from '../../../application/use-cases/get-user';
 import type { ListUsers } from '../../../application/use-cases/list-users';
 import { requireUser } from '../middleware/require-user';
 import { parseInput } from '../validation';
-import { ListUsersQuery, UserIdParams } from './account-schemas';
+import { ListUsersQuery, UserIdParams } from '../schemas/account-schemas';
 
 /** /api/users: the directory, for signed-in users only. */
 export function usersController(deps: { listUsers: ListUsers; getUser: GetUser }): Router {

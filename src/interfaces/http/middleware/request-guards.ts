@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { DomainError } from '../../../domain/errors';
+import { TransportError } from '../../error-catalog';
 
 /**
  * Refuses a request whose Origin is present but not allowed (`null` included): a page on
@@ -14,7 +14,7 @@ export function originGuard(allowedOrigins: readonly string[]): RequestHandler {
     const origin = req.headers.origin;
     const ownOrigin = `${req.protocol}://${req.get('host') ?? ''}`;
     if (origin !== undefined && origin !== ownOrigin && !allowed.has(origin)) {
-      next(new DomainError('origin_not_allowed', 'Requests from this origin are not allowed.'));
+      next(new TransportError('origin_not_allowed', 'Requests from this origin are not allowed.'));
       return;
     }
     next();
@@ -34,7 +34,7 @@ export function jsonBodyGuard(): RequestHandler {
       return;
     }
     if (!req.is('application/json')) {
-      next(new DomainError('unsupported_media_type', 'The request body must be application/json.'));
+      next(new TransportError('unsupported_media_type', 'The request body must be application/json.'));
       return;
     }
     next();

@@ -1,5 +1,6 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { DomainError } from '../../../domain/errors';
+import type { PublicUser } from '../../../domain/user';
 import '../request-types';
 
 /**
@@ -13,3 +14,10 @@ export const requireUser: RequestHandler = (req, _res, next) => {
   }
   next();
 };
+
+/** The signed-in user of a request behind requireUser, as the use cases take a sender or reader. */
+export function signedIn(req: Request): PublicUser {
+  const user = req.user;
+  if (!user) throw new DomainError('unauthenticated', 'You need to log in first.');
+  return { id: user.id, username: user.username };
+}

@@ -1,4 +1,4 @@
-import { ListUsersQuery, LoginBody, RegisterBody, UserIdParams, UserResponse, UsersPage } from '../controllers/account-schemas';
+import { ListUsersQuery, LoginBody, RegisterBody, UserIdParams, UserResponse, UsersPage } from '../schemas/account-schemas';
 import { errorResponses, type DocsRegistrar } from './registry';
 
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });

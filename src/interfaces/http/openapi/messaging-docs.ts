@@ -2,28 +2,22 @@ import type { RouteConfig } from '@asteasolutions/zod-to-openapi';
 import {
   CreateRoomBody,
   historyQuery,
+  MemberPage,
   MessageIdParams,
-  MessageSchema,
-  pageOf,
+  MessagePage,
+  MessageResponse,
   RoomNameParams,
-  RoomSchema,
+  RoomPage,
+  RoomResponse,
   roomListQuery,
   SendMessageBody,
   UserIdParams,
-} from './messaging-schemas';
+} from '../schemas/messaging-schemas';
 import { errorResponses, type DocsRegistrar } from './registry';
-import { z } from './zod';
 
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
 const signedIn = [{ sessionCookie: [] }];
 const guards = ['origin_not_allowed', 'unsupported_media_type', 'payload_too_large', 'malformed_json'] as const;
-const MessageResponse = z.object({ message: MessageSchema }).openapi('MessageResponse');
-const RoomResponse = z.object({ room: RoomSchema }).openapi('RoomResponse');
-const MessagePage = pageOf(MessageSchema, z.number().int()).openapi('MessagePage', {
-  description: 'items in ascending seq; nextCursor is the `before` of the previous page, null at the beginning',
-});
-const RoomPage = pageOf(RoomSchema, z.string()).openapi('RoomPage');
-const MemberPage = pageOf(z.object({ id: z.string(), username: z.string() }), z.string()).openapi('MemberPage');
 // Documentation only: the real defaults come from the configuration.
 const HistoryQuery = historyQuery(15, 100);
 const ListQuery = roomListQuery(15, 100);

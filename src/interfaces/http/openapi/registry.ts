@@ -1,7 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import type { ErrorCode } from '../../../domain/errors';
-import { HTTP_STATUS } from '../../error-catalog';
-import { z } from './zod';
+import { HTTP_STATUS, type ClientErrorCode } from '../../error-catalog';
+import { SESSION_COOKIE_NAME } from '../../session-cookie';
+import { z } from '../../zod';
 
 /**
  * The OpenAPI document is generated from the zod schemas that validate requests: one
@@ -29,8 +29,8 @@ export const ErrorBody = z
  * The error responses of an operation, generated from the codes it can return and the one error
  * catalog. Every operation needs Postgres or Kafka, so every one may answer 503 `unavailable`.
  */
-export function errorResponses(...codes: ErrorCode[]) {
-  const byStatus = new Map<number, ErrorCode[]>();
+export function errorResponses(...codes: ClientErrorCode[]) {
+  const byStatus = new Map<number, ClientErrorCode[]>();
   for (const code of [...new Set([...codes, 'unavailable' as const])]) byStatus.set(HTTP_STATUS[code], [...(byStatus.get(HTTP_STATUS[code]) ?? []), code]);
   return Object.fromEntries(
     [...byStatus].map(([status, list]) => [
@@ -48,7 +48,7 @@ const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retr
 
 export function buildOpenApiDocument(registrars: DocsRegistrar[]) {
   const registry = new OpenAPIRegistry();
-  registry.registerComponent('securitySchemes', 'sessionCookie', { type: 'apiKey', in: 'cookie', name: 'parley.sid' });
+  registry.registerComponent('securitySchemes', 'sessionCookie', { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE_NAME });
   for (const register of registrars) register(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

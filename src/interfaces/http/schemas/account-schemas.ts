@@ -1,5 +1,5 @@
 import { passwordIssues, USERNAME_PATTERN } from '../../../domain/user';
-import { z } from '../openapi/zod';
+import { z } from '../../zod';
 
 /** Request and response schemas of the accounts area: they validate requests and generate the OpenAPI spec. */
 

@@ -1,14 +1,8 @@
-import type { Message } from '../../../domain/message';
 import type { Room } from '../../../domain/room';
-import { z } from './zod';
+import { Recipient, RoomName, Uuid } from '../../recipient-schema';
+import { z } from '../../zod';
 
 /** Request and response shapes of the messaging endpoints: they validate input and generate the OpenAPI document. */
-const Uuid = z.uuid().openapi({ example: '01936f3e-8a4b-7c2d-9e1f-0a1b2c3d4e5f' });
-const RoomName = z.string().max(64).openapi({ example: 'general', description: '1-64 of letters, digits, _ and -; unique ignoring case' });
-
-export const Recipient = z
-  .union([z.object({ userId: Uuid }).strict(), z.object({ room: RoomName.min(1) }).strict()])
-  .openapi('Recipient', { description: 'A user (direct message) or a room' });
 
 export const SendMessageBody = z
   .object({
@@ -54,15 +48,12 @@ export const roomListQuery = (defaultLimit: number, maxLimit: number) =>
 
 export const pageOf = <T extends z.ZodType>(item: T, cursor: z.ZodType) => z.object({ items: z.array(item), nextCursor: cursor.nullable() });
 
-export const presentMessage = (message: Message) => ({
-  id: message.id,
-  conversationId: message.conversationId,
-  seq: message.seq,
-  sender: { id: message.sender.id, username: message.sender.username },
-  to: message.to,
-  body: message.body,
-  ...(message.clientMessageId === undefined ? {} : { clientMessageId: message.clientMessageId }),
-  createdAt: message.createdAt.toISOString(),
+export const MessageResponse = z.object({ message: MessageSchema }).openapi('MessageResponse');
+export const RoomResponse = z.object({ room: RoomSchema }).openapi('RoomResponse');
+export const MessagePage = pageOf(MessageSchema, z.number().int()).openapi('MessagePage', {
+  description: 'items in ascending seq; nextCursor is the `before` of the previous page, null at the beginning',
 });
+export const RoomPage = pageOf(RoomSchema, z.string()).openapi('RoomPage');
+export const MemberPage = pageOf(z.object({ id: z.string(), username: z.string() }), z.string()).openapi('MemberPage');
 
 export const presentRoom = (room: Room) => ({ id: room.id, name: room.name, createdBy: room.createdBy, createdAt: room.createdAt.toISOString() });
