@@ -20,6 +20,11 @@ export function conversationIdFor(senderId: string, to: Recipient): Conversation
   return 'userId' in to ? directConversationId(senderId, to.userId) : roomConversationId(to.room);
 }
 
+/** The room's name (lower-cased) of a room conversation, or null for any other. */
+export function roomNameOf(conversationId: ConversationId): string | null {
+  return conversationId.startsWith('room:') ? conversationId.slice('room:'.length) : null;
+}
+
 /** The two participants of a direct conversation, or null for a room. */
 export function directParticipants(conversationId: ConversationId): [string, string] | null {
   const match = /^dm:([^:]+):([^:]+)$/.exec(conversationId);

@@ -1,4 +1,5 @@
-import { notAMember, roomNotFound, type Room } from '../../domain/room';
+import type { Room } from '../../domain/room';
+import { roomOfMember } from '../policies/conversation-access';
 import type { RoomRepository } from '../ports/room-repository';
 
 /** Ends the user's membership: no more messages from the room, no more posting to it. */
@@ -6,9 +7,7 @@ export class LeaveRoom {
   constructor(private readonly rooms: RoomRepository) {}
 
   async execute(command: { userId: string; name: string }): Promise<Room> {
-    const room = await this.rooms.findByName(command.name);
-    if (!room) throw roomNotFound();
-    if (!(await this.rooms.isMember(room.id, command.userId))) throw notAMember();
+    const room = await roomOfMember(this.rooms, command.userId, command.name);
     await this.rooms.removeMember(room.id, command.userId);
     return room;
   }

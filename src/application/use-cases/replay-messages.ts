@@ -1,5 +1,6 @@
-import { directParticipants, type ConversationId } from '../../domain/conversation';
+import type { ConversationId } from '../../domain/conversation';
 import type { StoredMessage } from '../../domain/message';
+import { takesPart } from '../policies/conversation-access';
 import type { MessageRepository } from '../ports/message-repository';
 import type { RoomRepository } from '../ports/room-repository';
 
@@ -25,7 +26,7 @@ export class ReplayMessages {
   async execute(query: ReplayQuery): Promise<ReplayResult[]> {
     const results: ReplayResult[] = [];
     for (const [conversationId, lastSeq] of Object.entries(query.since)) {
-      if (!(await this.takesPart(query.userId, conversationId))) {
+      if (!(await takesPart(this.rooms, query.userId, conversationId))) {
         results.push({ conversationId, error: 'not_found' });
         continue;
       }
@@ -34,13 +35,5 @@ export class ReplayMessages {
       results.push(missed.length > query.max ? { conversationId, error: 'resync_required' } : { conversationId, messages: missed });
     }
     return results;
-  }
-
-  private async takesPart(userId: string, conversationId: ConversationId): Promise<boolean> {
-    const participants = directParticipants(conversationId);
-    if (participants) return participants.includes(userId);
-    if (!conversationId.startsWith('room:')) return false;
-    const room = await this.rooms.findByName(conversationId.slice('room:'.length));
-    return room !== null && (await this.rooms.isMember(room.id, userId));
   }
 }

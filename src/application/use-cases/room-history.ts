@@ -1,6 +1,6 @@
 import { roomConversationId } from '../../domain/conversation';
-import { notAMember, roomNotFound } from '../../domain/room';
 import type { StoredMessage } from '../../domain/message';
+import { roomOfMember } from '../policies/conversation-access';
 import type { MessageRepository } from '../ports/message-repository';
 import type { Page } from '../ports/page';
 import type { RoomRepository } from '../ports/room-repository';
@@ -13,9 +13,7 @@ export class RoomHistory {
   ) {}
 
   async execute(query: { userId: string; name: string; before?: number; limit: number }): Promise<Page<StoredMessage, number>> {
-    const room = await this.rooms.findByName(query.name);
-    if (!room) throw roomNotFound();
-    if (!(await this.rooms.isMember(room.id, query.userId))) throw notAMember();
+    const room = await roomOfMember(this.rooms, query.userId, query.name);
     return this.messages.history(roomConversationId(room.name), { before: query.before, limit: query.limit });
   }
 }

@@ -1,5 +1,5 @@
-import { notAMember, roomNotFound } from '../../domain/room';
 import type { PublicUser } from '../../domain/user';
+import { roomOfMember } from '../policies/conversation-access';
 import type { Page } from '../ports/page';
 import type { RoomRepository } from '../ports/room-repository';
 
@@ -8,9 +8,7 @@ export class RoomMembers {
   constructor(private readonly rooms: RoomRepository) {}
 
   async execute(query: { userId: string; name: string; limit: number; cursor?: string }): Promise<Page<PublicUser>> {
-    const room = await this.rooms.findByName(query.name);
-    if (!room) throw roomNotFound();
-    if (!(await this.rooms.isMember(room.id, query.userId))) throw notAMember();
+    const room = await roomOfMember(this.rooms, query.userId, query.name);
     return this.rooms.members(room.id, { limit: query.limit, cursor: query.cursor });
   }
 }

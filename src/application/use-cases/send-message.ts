@@ -2,8 +2,8 @@ import type { Recipient } from '../../domain/conversation';
 import { conversationIdFor } from '../../domain/conversation';
 import { DomainError, notFound, unavailable } from '../../domain/errors';
 import { normalizeBody, type Message } from '../../domain/message';
-import { notAMember, roomNotFound } from '../../domain/room';
 import type { PublicUser } from '../../domain/user';
+import { roomOfMember } from '../policies/conversation-access';
 import type { EventPublisher } from '../ports/event-publisher';
 import type { IdGenerator } from '../ports/id-generator';
 import type { MessageRepository } from '../ports/message-repository';
@@ -109,9 +109,7 @@ export class SendMessage {
       if (!(await this.users.exists(userId))) throw notFound('That user');
       return { userId };
     }
-    const room = await this.rooms.findByName(to.room);
-    if (!room) throw roomNotFound();
-    if (!(await this.rooms.isMember(room.id, sender.id))) throw notAMember();
+    const room = await roomOfMember(this.rooms, sender.id, to.room);
     return { room: room.name };
   }
 }
