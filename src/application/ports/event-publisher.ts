@@ -1,3 +1,4 @@
+import type { ConversationId } from '../../domain/conversation';
 import type { Message, StoredMessage } from '../../domain/message';
 
 /**
@@ -9,7 +10,9 @@ export type ChatEvent =
   | { type: 'message.accepted'; message: Message }
   | { type: 'message.stored'; message: StoredMessage; recipients: string[]; storedAt: Date }
   | { type: 'session.revoked'; sessionKey: string; userId: string }
-  | { type: 'user.deactivated'; userId: string };
+  | { type: 'user.deactivated'; userId: string }
+  /** A read position moved: `recipients` are told (the reader's sockets but `origin`, and the other person of a direct conversation). */
+  | { type: 'conversation.read'; conversationId: ConversationId; userId: string; seq: number; recipients: string[]; origin?: string };
 
 /** Publishes events durably: a resolved promise means every in-sync replica has them. */
 export interface EventPublisher {

@@ -9,6 +9,7 @@ export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
   message_requests: MessageRequestsTable;
+  conversation_reads: ConversationReadsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -73,6 +74,14 @@ export interface MessageRequestsTable {
   claimed_at: ColumnType<Date, Date | string | undefined, Date | string>;
   /** Which attempt holds the pair: 1, then one more per takeover. */
   attempt: Generated<number>;
+}
+
+/** How far each user has read each conversation: moved only up (an upsert with GREATEST). */
+export interface ConversationReadsTable {
+  user_id: string;
+  conversation_id: string;
+  read_seq: ColumnType<string, number | string, number | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -18,6 +18,7 @@ export function eventKey(event: ChatEvent): string {
       return event.message.conversationId;
     case 'session.revoked':
     case 'user.deactivated':
+    case 'conversation.read':
       return event.userId;
   }
 }

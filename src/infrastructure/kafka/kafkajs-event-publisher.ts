@@ -183,6 +183,7 @@ export class KafkajsEventPublisher implements EventPublisher {
         return this.topics.stored;
       case 'session.revoked':
       case 'user.deactivated':
+      case 'conversation.read':
         return this.topics.control;
     }
   }
