@@ -37,6 +37,12 @@ const RegistrationThrottleToken = local<RegistrationThrottle>('RegistrationThrot
 const SessionRevokerToken = local<SessionRevoker>('SessionRevoker');
 const SessionCacheToken = local<SessionCache>('SessionCache');
 
+/** What one-off account tasks (the admin CLI) resolve from this module, as the routes do. */
+export const ACCOUNT_TASKS = {
+  RegisterUser: local<RegisterUser>('RegisterUser'),
+  PasswordHasher: PasswordHasherToken,
+};
+
 /** Accounts, sessions, the user directory and the OpenAPI document. */
 export const accountsModule = (config: AppConfig) =>
   new ContainerModule(({ bind }) => {
@@ -59,6 +65,9 @@ export const accountsModule = (config: AppConfig) =>
         }),
     );
     bind(SessionRevokerToken).toDynamicValue((ctx) => new PostgresSessionRevoker(ctx.get(TOKENS.Database).db));
+    bind(ACCOUNT_TASKS.RegisterUser).toDynamicValue(
+      (ctx) => new RegisterUser(ctx.get(TOKENS.UserRepository), ctx.get(PasswordHasherToken), ctx.get(TOKENS.IdGenerator), ctx.get(RegistrationThrottleToken)),
+    );
     // What this node read lately about sessions and users; the fan-out consumer tells it of ended ones.
     bind(SessionCacheToken).toConstantValue(new SessionCache());
     bind(TOKENS.SessionEndListener).toService(SessionCacheToken);
@@ -97,7 +106,7 @@ export const accountsModule = (config: AppConfig) =>
       const hasher = ctx.get(PasswordHasherToken);
       const revoker = ctx.get(SessionRevokerToken);
       return authController({
-        register: new RegisterUser(users, hasher, ctx.get(TOKENS.IdGenerator), ctx.get(RegistrationThrottleToken)),
+        register: ctx.get(ACCOUNT_TASKS.RegisterUser),
         logIn: new LogIn(users, hasher, ctx.get(LoginThrottleToken)),
         getUser: new GetUser(users),
         logOut: (publisher) => new LogOut(revoker, publisher),
@@ -112,5 +121,5 @@ export const accountsModule = (config: AppConfig) =>
         deactivateUser: (publisher) => new DeactivateUser(ctx.get(TOKENS.UserRepository), ctx.get(SessionRevokerToken), publisher),
       }),
     );
-    bind(TOKENS.RootRouter).toDynamicValue(() => docsRoutes(docsRegistrars));
+    bind(TOKENS.RootRouter).toDynamicValue(() => docsRoutes(docsRegistrars, { history: config.history }));
   });

@@ -1,11 +1,6 @@
 import { parseArgs } from 'node:util';
-import { RegisterUser } from '../../application/use-cases/register-user';
+import { withAccountTasks } from '../../composition/account-tasks';
 import { DomainError } from '../../domain/errors';
-import { createDatabase } from '../../infrastructure/database/database';
-import { KyselyUserRepository } from '../../infrastructure/database/kysely-user-repository';
-import { migrateToLatest } from '../../infrastructure/database/migrator';
-import { BcryptPasswordHasher } from '../../infrastructure/security/bcrypt-password-hasher';
-import { v7 as uuidv7 } from 'uuid';
 import type { Command } from './command';
 
 const USAGE = 'usage: create-admin --username NAME --email ADDRESS (password from PARLEY_ADMIN_PASSWORD or a prompt)';
@@ -53,12 +48,10 @@ export const createAdminCommand: Command = {
     }
     const password = process.env.PARLEY_ADMIN_PASSWORD || (await promptHidden('Admin password: '));
 
-    const database = createDatabase({ ...config.database, poolSize: 1 });
-    const hasher = new BcryptPasswordHasher(config.auth.bcryptCost, { threads: 1 });
+    const { username, email } = values;
     try {
-      await migrateToLatest(database.db);
-      const register = new RegisterUser(new KyselyUserRepository(database.db), hasher, { next: () => uuidv7() });
-      const admin = await register.execute({ username: values.username, email: values.email, password, role: 'admin' });
+      // No clientIp: the admin CLI is not a visitor, so the registration throttle does not count it.
+      const admin = await withAccountTasks(config, ({ registerUser }) => registerUser.execute({ username, email, password, role: 'admin' }));
       process.stdout.write(`admin ${admin.username} created (id ${admin.id})\n`);
       return 0;
     } catch (error) {
@@ -66,9 +59,6 @@ export const createAdminCommand: Command = {
       const fields = error.details?.fields?.map((issue) => `${issue.field} ${issue.message}`).join('; ');
       process.stderr.write(`create-admin: ${error.message}${fields ? ` (${fields})` : ''}\n`);
       return 1;
-    } finally {
-      await hasher.close();
-      await database.close();
     }
   },
 };

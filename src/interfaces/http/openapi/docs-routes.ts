@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
-import { buildOpenApiDocument, type DocsRegistrar } from './registry';
+import { buildOpenApiDocument, type DocsRegistrar, type DocsSettings } from './registry';
 
 /** GET /openapi.json (generated once from the zod schemas) and Swagger UI at /docs. */
-export function docsRoutes(registrars: DocsRegistrar[]): Router {
-  const document = buildOpenApiDocument(registrars);
+export function docsRoutes(registrars: DocsRegistrar[], settings: DocsSettings): Router {
+  const document = buildOpenApiDocument(registrars, settings);
   const router = Router();
   router.get('/openapi.json', (_req, res) => {
     res.json(document);

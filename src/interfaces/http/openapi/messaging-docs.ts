@@ -18,12 +18,11 @@ import { errorResponses, type DocsRegistrar } from './registry';
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
 const signedIn = [{ sessionCookie: [] }];
 const guards = ['origin_not_allowed', 'unsupported_media_type', 'payload_too_large', 'malformed_json'] as const;
-// Documentation only: the real defaults come from the configuration.
-const HistoryQuery = historyQuery(15, 100);
-const ListQuery = roomListQuery(15, 100);
-
 /** The messaging area in the OpenAPI document: messages, history and rooms. */
-export const messagingDocs: DocsRegistrar = (registry) => {
+export const messagingDocs: DocsRegistrar = (registry, { history }) => {
+  // The same queries, with the configured defaults, that the controllers validate with.
+  const HistoryQuery = historyQuery(history.pageSize, history.maxPageSize);
+  const ListQuery = roomListQuery(history.pageSize, history.maxPageSize);
   const path = (method: 'get' | 'post', route: string, doc: Omit<RouteConfig, 'method' | 'path'>) =>
     registry.registerPath({ method, path: route, security: signedIn, ...doc });
 

@@ -3,12 +3,17 @@ import { HTTP_STATUS, type ClientErrorCode } from '../../error-catalog';
 import { SESSION_COOKIE_NAME } from '../../session-cookie';
 import { z } from '../../zod';
 
+/** What the document states that the configuration decides: the same values the controllers validate with. */
+export interface DocsSettings {
+  history: { pageSize: number; maxPageSize: number };
+}
+
 /**
  * The OpenAPI document is generated from the zod schemas that validate requests: one
  * source of truth. Each area registers its paths in its own `*-docs.ts` file as a
  * `DocsRegistrar` (listed in all-docs.ts); `buildOpenApiDocument` runs them all into a fresh registry.
  */
-export type DocsRegistrar = (registry: OpenAPIRegistry) => void;
+export type DocsRegistrar = (registry: OpenAPIRegistry, settings: DocsSettings) => void;
 
 export const ErrorBody = z
   .object({
@@ -46,10 +51,10 @@ export function errorResponses(...codes: ClientErrorCode[]) {
 
 const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' as const } } };
 
-export function buildOpenApiDocument(registrars: DocsRegistrar[]) {
+export function buildOpenApiDocument(registrars: DocsRegistrar[], settings: DocsSettings) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'sessionCookie', { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE_NAME });
-  for (const register of registrars) register(registry);
+  for (const register of registrars) register(registry, settings);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
