@@ -17,6 +17,10 @@ import type { Metrics } from '../infrastructure/metrics/metrics';
 import type { ReadinessCheck } from '../interfaces/http/health-routes';
 import type { UwsWebSocketGateway } from '../interfaces/ws/websocket-gateway';
 import type { Kafka } from 'kafkajs';
+import type { ClusterPresence } from '../application/presence/cluster-presence';
+import type { LocalPresence } from '../application/presence/local-presence';
+import type { SignalListener } from '../application/ports/signal-publisher';
+import type { ShareTyping } from '../application/use-cases/share-typing';
 import type { NodeService } from './node-service';
 
 const token = <T>(name: string) => Symbol.for(`parley.${name}`) as ServiceIdentifier<T>;
@@ -44,6 +48,13 @@ export const TOKENS = {
   LocalDelivery: token<LocalDelivery>('LocalDelivery'),
   /** Per-node memories of sessions, told by the fan-out consumer when sessions end anywhere (bound by accounts). */
   SessionEndListener: token<SessionEndListener>('SessionEndListener'),
+  /** Who is online on any node, from the presence signals (bound by signals). */
+  ClusterPresence: token<ClusterPresence>('ClusterPresence'),
+  /** This node's users with an open socket, told to every node (bound by signals). */
+  LocalPresence: token<LocalPresence>('LocalPresence'),
+  ShareTyping: token<ShareTyping>('ShareTyping'),
+  /** Whatever handles the presence and typing signals every node publishes (cluster presence, the gateway). */
+  SignalListener: token<SignalListener>('SignalListener'),
   /** The same gateway seen as itself (its bound port). */
   WebSocketGateway: token<UwsWebSocketGateway>('WebSocketGateway'),
   /** Long-running parts (consumers, the WebSocket gateway), started in binding order, stopped in reverse. */

@@ -41,6 +41,8 @@ export interface UserView {
   username: string;
   email?: string;
   createdAt: string;
+  /** Whether the user has a socket open on any node, and when they were last seen (GET /api/users/{id}). */
+  presence?: { online: boolean; lastSeenAt: string | null };
 }
 
 export function viewOf(user: User, viewerId: string | undefined): UserView {

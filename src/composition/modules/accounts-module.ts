@@ -114,7 +114,8 @@ export const accountsModule = (config: AppConfig) =>
     });
     bind(TOKENS.ApiRouter).toDynamicValue((ctx) => {
       const users = ctx.get(TOKENS.UserRepository);
-      return usersController({ listUsers: new ListUsers(users), getUser: new GetUser(users) });
+      // Presence comes from the signals area (in memory, from Kafka): only this route shows it.
+      return usersController({ listUsers: new ListUsers(users), getUser: new GetUser(users, ctx.get(TOKENS.ClusterPresence)) });
     });
     bind(TOKENS.ApiRouter).toDynamicValue((ctx) =>
       adminController({

@@ -11,9 +11,9 @@ import { TOKENS } from '../tokens';
 export const websocketModule = (config: AppConfig) =>
   new ContainerModule(({ bind }) => {
     bind(TOKENS.WebSocketGateway)
-      .toDynamicValue(
-        (ctx) =>
-          new UwsWebSocketGateway({
+      .toDynamicValue((ctx) => {
+        const presence = ctx.get(TOKENS.ClusterPresence);
+        const gateway = new UwsWebSocketGateway({
             config: config.ws,
             nodeId: config.nodeId,
             authenticator: ctx.get(TOKENS.WsAuthenticator),
@@ -21,11 +21,17 @@ export const websocketModule = (config: AppConfig) =>
             replayMessages: ctx.get(TOKENS.ReplayMessages),
             // The process's one producer, as HTTP requests get it.
             publisher: ctx.get(TOKENS.EventPublisher),
+            presence,
+            localPresence: ctx.get(TOKENS.LocalPresence),
+            shareTyping: ctx.get(TOKENS.ShareTyping),
             metrics: ctx.get(TOKENS.Metrics),
             logger: ctx.get(TOKENS.Logger),
-          }),
-      )
+          });
+        presence.watch(gateway.signals);
+        return gateway;
+      })
       .inSingletonScope();
+    bind(TOKENS.SignalListener).toDynamicValue((ctx) => ctx.get(TOKENS.WebSocketGateway).signals);
     bind(TOKENS.LocalDelivery).toService(TOKENS.WebSocketGateway);
     bind(TOKENS.NodeService).toService(TOKENS.WebSocketGateway);
   });

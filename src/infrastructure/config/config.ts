@@ -66,6 +66,7 @@ const schema = z
     RESUME_MAX_MESSAGES: positiveInt.default(500),
     WS_SESSION_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
     WS_MAX_SOCKETS_PER_USER: positiveInt.default(20),
+    PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(10),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
     METRICS_ENABLED: flag.default(true),
   })
@@ -137,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       publishTimeoutMs: e.PUBLISH_TIMEOUT_MS,
     },
     messaging: { idempotencyWindowMs: e.IDEMPOTENCY_WINDOW_HOURS * 3_600_000 },
+    presence: { graceMs: e.PRESENCE_GRACE_SECONDS * 1_000 },
     session: {
       secrets: e.SESSION_SECRET ?? [DEVELOPMENT_SECRET],
       cookieSecure: e.SESSION_COOKIE_SECURE === 'auto' ? production : e.SESSION_COOKIE_SECURE === 'true',

@@ -1,5 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
-import type { TopicNames } from './topics';
+import { EPHEMERAL_RETENTION_MS, type TopicNames } from './topics';
 
 const LEADER_WAIT_MS = 30_000;
 const LEADER_POLL_MS = 100;
@@ -12,14 +12,14 @@ export async function ensureTopics(kafka: Kafka, topics: TopicNames, options: { 
     const wanted = Object.values(topics);
     const existing = new Set(await admin.listTopics());
     const missing = wanted.filter((topic) => !existing.has(topic));
-    if (missing.length > 0) await createTopics(admin, missing, options);
+    if (missing.length > 0) await createTopics(admin, missing, { ...options, ephemeral: new Set([topics.signals]) });
     await waitForLeaders(admin, wanted);
   } finally {
     await admin.disconnect();
   }
 }
 
-async function createTopics(admin: Admin, topics: string[], options: { partitions: number; replicationFactor: number }) {
+async function createTopics(admin: Admin, topics: string[], options: { partitions: number; replicationFactor: number; ephemeral: ReadonlySet<string> }) {
   try {
     await admin.createTopics({
       // kafkajs's own wait retries only LEADER_NOT_AVAILABLE, but a KRaft broker answers
@@ -30,8 +30,14 @@ async function createTopics(admin: Admin, topics: string[], options: { partition
         numPartitions: options.partitions,
         replicationFactor: options.replicationFactor,
         configEntries: [
-          // Message topics keep a week: enough for a node to catch up after an outage.
-          { name: 'retention.ms', value: String(7 * 24 * 3_600_000) },
+          ...(options.ephemeral.has(topic)
+            ? // Signals are worth seconds: small segments, so the short retention really drops them.
+              [
+                { name: 'retention.ms', value: String(EPHEMERAL_RETENTION_MS) },
+                { name: 'segment.ms', value: String(EPHEMERAL_RETENTION_MS) },
+              ]
+            : // Message topics keep a week: enough for a node to catch up after an outage.
+              [{ name: 'retention.ms', value: String(7 * 24 * 3_600_000) }]),
           { name: 'min.insync.replicas', value: String(minInsyncReplicasFor(options.replicationFactor)) },
         ],
       })),

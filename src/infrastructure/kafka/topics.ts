@@ -7,7 +7,12 @@ export function topicNames(prefix: string) {
     stored: `${prefix}.messages.stored.v1`,
     /** Session and account changes every node must act on (logout, deactivation). */
     control: `${prefix}.control.v1`,
+    /** Presence and typing: passing signals every node reads, kept only briefly (EPHEMERAL_RETENTION_MS). */
+    signals: `${prefix}.signals.v1`,
   } as const;
 }
 
 export type TopicNames = ReturnType<typeof topicNames>;
+
+/** How long the signals topic keeps records: a starting node reads back only a few seconds of it. */
+export const EPHEMERAL_RETENTION_MS = 10 * 60_000;

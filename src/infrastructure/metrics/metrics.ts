@@ -53,6 +53,23 @@ export function createMetrics() {
       buckets: latencyBuckets,
       registers: [registry],
     }),
+    signalsPublished: new Counter({
+      name: 'parley_signals_published_total',
+      help: 'Presence and typing signals this node sent to Kafka (never written to Postgres), by type',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    }),
+    signalsReceived: new Counter({
+      name: 'parley_signals_received_total',
+      help: 'Presence and typing signals this node read from Kafka, by type',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    }),
+    typingDropped: new Counter({
+      name: 'parley_typing_dropped_total',
+      help: 'Typing frames dropped because the same socket sent one for the conversation less than 2 s before',
+      registers: [registry],
+    }),
     consumerLag: new Gauge({
       name: 'parley_consumer_lag',
       help: 'Messages behind the high watermark, per consumer group, topic and partition',

@@ -8,12 +8,16 @@ import type { Logger } from '../../infrastructure/logging/logger';
 import type { Metrics } from '../../infrastructure/metrics/metrics';
 import { presentMessage } from '../message-presenter';
 import { parseClientFrame, type ResumeFrame, type SendFrame, type ServerFrame } from './frames';
+import type { TypingFrame } from './signal-frames';
 import { drained, type GatewaySocket } from './socket-state';
+import type { SocketSignals } from './socket-signals';
 
 export interface ClientFrameDependencies {
   sendMessage: SendMessage;
   replayMessages: ReplayMessages;
   publisher: EventPublisher;
+  /** Presence watches and typing. */
+  signals: SocketSignals;
   resumeMaxMessages: number;
   /** A replay pauses while the socket holds more than this unsent, and goes on when it drains. */
   replayBufferBytes: number;
@@ -50,7 +54,9 @@ export class ClientFrames {
       return;
     }
     if (parsed.frame.type === 'send') await this.send(socket, parsed.frame);
-    else await this.resume(socket, parsed.frame);
+    else if (parsed.frame.type === 'resume') await this.resume(socket, parsed.frame);
+    else if (parsed.frame.type === 'watch') this.deps.signals.watch(socket, parsed.frame);
+    else await this.typing(socket, parsed.frame);
   }
 
   private async send(socket: GatewaySocket, frame: SendFrame): Promise<void> {
@@ -70,6 +76,15 @@ export class ClientFrames {
       const known = this.asDomainError(error, 'send');
       this.deps.metrics.messagesRejected.inc({ code: known.code });
       this.deps.write(socket, { type: 'error', ...errorBody(known), clientMessageId });
+    }
+  }
+
+  /** Nothing answers a typing frame but a refusal (not_found for a conversation the user is not in). */
+  private async typing(socket: GatewaySocket, frame: TypingFrame): Promise<void> {
+    try {
+      await this.deps.signals.typing(socket, frame);
+    } catch (error) {
+      this.deps.write(socket, { type: 'error', ...errorBody(this.asDomainError(error, 'typing')), conversationId: frame.conversationId });
     }
   }
 

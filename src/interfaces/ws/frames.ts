@@ -4,6 +4,7 @@ import type { ClientErrorCode } from '../error-catalog';
 import type { PresentedMessage } from '../message-presenter';
 import { Recipient } from '../recipient-schema';
 import { refusingNul } from '../refuse-nul';
+import { typingFrame, watchFrame, type SignalServerFrame, type TypingFrame, type WatchFrame } from './signal-frames';
 
 /** What a client may send: the recipient as over HTTP; the use cases check bodies and ids further. */
 
@@ -23,10 +24,15 @@ const resumeFrame = z.object({
 
 export type SendFrame = z.infer<typeof sendFrame>;
 export type ResumeFrame = z.infer<typeof resumeFrame>;
-export type ClientFrame = SendFrame | ResumeFrame;
+export type ClientFrame = SendFrame | ResumeFrame | WatchFrame | TypingFrame;
 
 // U+0000 is refused in any string or key of a frame, as over HTTP: a resume key `room:\u0000` must not reach SQL.
-const schemas: Record<ClientFrame['type'], z.ZodType<ClientFrame>> = { send: refusingNul(sendFrame), resume: refusingNul(resumeFrame) };
+const schemas: Record<ClientFrame['type'], z.ZodType<ClientFrame>> = {
+  send: refusingNul(sendFrame),
+  resume: refusingNul(resumeFrame),
+  watch: refusingNul(watchFrame),
+  typing: refusingNul(typingFrame),
+};
 
 /** What the server sends. */
 export type ServerFrame =
@@ -34,6 +40,7 @@ export type ServerFrame =
   | { type: 'message'; message: PresentedMessage }
   | { type: 'ack'; clientMessageId: string; message: PresentedMessage }
   | { type: 'resumed' }
+  | SignalServerFrame
   | {
       type: 'error';
       code: ClientErrorCode;
@@ -71,7 +78,7 @@ export function parseClientFrame(text: string): ParsedFrame {
   }
   const type = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as { type?: unknown }).type : undefined;
   const schema = typeof type === 'string' && Object.hasOwn(schemas, type) ? schemas[type as ClientFrame['type']] : undefined;
-  if (!schema) return { ok: false, code: 'unknown_frame', message: 'Frames have a type: "send" or "resume".' };
+  if (!schema) return { ok: false, code: 'unknown_frame', message: `Frames have a type: ${Object.keys(schemas).map((type) => `"${type}"`).join(', ')}.` };
   const result = schema.safeParse(raw);
   if (result.success) return { ok: true, frame: result.data };
   const clientMessageId = (raw as { clientMessageId?: unknown }).clientMessageId;

@@ -5,6 +5,7 @@ import type { Logger } from '../../infrastructure/logging/logger';
 import type { ClientFrames } from './client-frames';
 import { FloodGuard } from './flood-guard';
 import { clientMessageIdOf, type ServerFrame } from './frames';
+import { typingConversationOf } from './signal-frames';
 import { wakeDrainWaiters, type GatewaySocket, type SocketState } from './socket-state';
 
 /** The close codes clients see, and why. */
@@ -40,6 +41,8 @@ export interface SocketBehaviorOptions {
   onOpen(socket: GatewaySocket): void;
   /** Returns whether that was the user's last socket on this node. */
   onClose(socket: GatewaySocket): boolean;
+  /** A typing frame came too soon after the last one and was dropped. */
+  onTypingDropped(): void;
 }
 
 /** The uWS behaviour of /ws: limits set explicitly, and the order of a socket's frames kept. */
@@ -66,6 +69,9 @@ export function socketBehavior(options: SocketBehaviorOptions): WebSocketBehavio
       // The ArrayBuffer is only valid during this call: decode (copy) it before any await.
       const text = Buffer.from(data).toString('utf8');
       const state = socket.getUserData();
+      // Typing frames past one per conversation every 2 s are dropped silently, before they cost flood budget.
+      const typingIn = typingConversationOf(text);
+      if (typingIn !== undefined && !state.typingGate.letThrough(typingIn, Date.now())) return options.onTypingDropped();
       flood.check(state.user.id, frameWeight(text)).then(
         (verdict) => {
           if (state.closed) return;

@@ -1,6 +1,7 @@
 import type { WebSocket } from 'uWebSockets.js';
 import type { AuthenticatedSession } from '../../application/ports/session-authenticator';
 import type { StoredMessage } from '../../domain/message';
+import { TypingGate } from '../../domain/typing';
 import { DeliveryCursor } from './delivery-cursor';
 
 /** What the gateway keeps per socket, in uWS `userData` (set at upgrade, valid until close). */
@@ -29,6 +30,10 @@ export interface SocketState {
   drainWaiters: (() => void)[];
   /** Set by the close handler: uWS forbids touching a closed socket, and async work may finish later. */
   closed: boolean;
+  /** The users whose presence this socket watches (its last `watch`). */
+  watching: ReadonlySet<string>;
+  /** Drops this socket's typing frames that come too soon after the last one for the conversation. */
+  typingGate: TypingGate;
 }
 
 export type GatewaySocket = WebSocket<SocketState>;
@@ -47,6 +52,8 @@ export function newSocketState(session: AuthenticatedSession): SocketState {
     pending: 0,
     drainWaiters: [],
     closed: false,
+    watching: new Set(),
+    typingGate: new TypingGate(),
   };
 }
 

@@ -1,9 +1,12 @@
 import type { TemplatedApp, us_listen_socket, us_socket, WebSocketBehavior } from 'uWebSockets.js';
+import type { LocalPresence } from '../../application/presence/local-presence';
 import type { EventPublisher } from '../../application/ports/event-publisher';
 import type { LocalDelivery } from '../../application/ports/local-delivery';
 import type { SessionAuthenticator } from '../../application/ports/session-authenticator';
 import type { ReplayMessages } from '../../application/use-cases/replay-messages';
 import type { SendMessage } from '../../application/use-cases/send-message';
+import type { ShareTyping } from '../../application/use-cases/share-typing';
+import type { PresenceStatus } from '../../domain/presence';
 import type { StoredMessage } from '../../domain/message';
 import type { AppConfig } from '../../infrastructure/config/config';
 import type { Logger } from '../../infrastructure/logging/logger';
@@ -16,6 +19,7 @@ import type { ServerFrame } from './frames';
 import { requireNativeUws } from './native-uws';
 import type { GatewaySocket, SocketState } from './socket-state';
 import { SessionWatch } from './session-watch';
+import { SocketSignals } from './socket-signals';
 import { upgradeHandler } from './upgrade-handler';
 
 /** How long a new socket holds live messages for a first frame (a reconnecting client's resume). */
@@ -31,6 +35,11 @@ export interface WebSocketGatewayDependencies {
   sendMessage: SendMessage;
   replayMessages: ReplayMessages;
   publisher: EventPublisher;
+  /** Who is online on any node (answers `watch` snapshots). */
+  presence: { status(userId: string): PresenceStatus };
+  /** Told when a user's first socket here opens and last one closes. */
+  localPresence: LocalPresence;
+  shareTyping: ShareTyping;
   metrics: Metrics;
   logger: Logger;
 }
@@ -45,6 +54,8 @@ export class UwsWebSocketGateway implements LocalDelivery {
   private readonly registry = new ConnectionRegistry();
   private readonly frames: ClientFrames;
   private readonly sessions: SessionWatch;
+  /** Presence watches and typing of this node's sockets; told of presence changes and typing signals. */
+  readonly signals: SocketSignals;
   private listenSocket: us_listen_socket | null = null;
   private boundPort: number | null = null;
   private stopping = false;
@@ -57,8 +68,15 @@ export class UwsWebSocketGateway implements LocalDelivery {
       recheckMs: deps.config.sessionRecheckSeconds * 1_000,
       sendCheckMs: SEND_CHECK_MS,
     });
+    this.signals = new SocketSignals({
+      presence: deps.presence,
+      shareTyping: deps.shareTyping,
+      socketsOf: (userId) => this.registry.ofUser(userId),
+      write: (socket, frame) => this.write(socket, frame),
+    });
     this.frames = new ClientFrames({
       ...deps,
+      signals: this.signals,
       mayStillSend: (socket) => this.sessions.mayStillSend(socket),
       endSession,
       resumeMaxMessages: deps.config.resumeMaxMessages,
@@ -149,6 +167,7 @@ export class UwsWebSocketGateway implements LocalDelivery {
           return socket.end(CLOSE.tooManySockets, 'too many connections for this user');
         }
         this.registry.add(socket);
+        if (this.registry.countOfUser(socket.getUserData().user.id) === 1) this.deps.localPresence.arrived(socket.getUserData().user.id);
         const state = socket.getUserData();
         state.held = [];
         state.heldForOpening = true;
@@ -161,8 +180,11 @@ export class UwsWebSocketGateway implements LocalDelivery {
       onClose: (socket) => {
         const wasLast = this.registry.remove(socket);
         if (wasLast !== null) this.deps.metrics.openWebSockets.dec();
+        this.signals.forget(socket);
+        if (wasLast === true) this.deps.localPresence.left(socket.getUserData().user.id);
         return wasLast === true;
       },
+      onTypingDropped: () => this.deps.metrics.typingDropped.inc(),
     });
   }
 

@@ -1,4 +1,4 @@
-import { ListUsersQuery, LoginBody, RegisterBody, UserIdParams, UserResponse, UsersPage } from '../schemas/account-schemas';
+import { ListUsersQuery, LoginBody, RegisterBody, UserIdParams, UserResponse, UsersPage, UserWithPresenceResponse } from '../schemas/account-schemas';
 import { errorResponses, type DocsRegistrar } from './registry';
 
 const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
@@ -68,11 +68,12 @@ export const accountsDocs: DocsRegistrar = (registry) => {
     path: '/api/users/{id}',
     operationId: 'getUser',
     tags: ['users'],
-    summary: "A user's public profile (the email only for yourself)",
+    summary: "A user's public profile (the email only for yourself) and presence",
+    description: 'Presence is as the answering node knows it from every node, without a database read: the same as WebSocket `presence` frames.',
     security: signedIn,
     request: { params: UserIdParams },
     responses: {
-      200: { description: 'The user', ...json(UserResponse) },
+      200: { description: 'The user', ...json(UserWithPresenceResponse) },
       ...errorResponses('validation_failed', 'unauthenticated', 'not_found'),
     },
   });

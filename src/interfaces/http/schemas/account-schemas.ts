@@ -39,6 +39,20 @@ export const UserSchema = z
 
 export const UserResponse = z.object({ user: UserSchema }).openapi('UserResponse');
 
+export const Presence = z
+  .object({
+    online: z.boolean().openapi({ description: 'At least one WebSocket open on any node (offline is told only after PRESENCE_GRACE_SECONDS)' }),
+    lastSeenAt: z.iso
+      .datetime()
+      .nullable()
+      .openapi({ description: 'When the user was last online; null while online, or when no running node has seen them' }),
+  })
+  .openapi('Presence');
+
+export const UserWithPresenceResponse = z
+  .object({ user: UserSchema.extend({ presence: Presence }).openapi('UserWithPresence') })
+  .openapi('UserWithPresenceResponse');
+
 export const UserSummary = z.object({ id: z.uuid(), username: z.string() }).openapi('UserSummary');
 
 export const UsersPage = z

@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { ContainerModule, type ServiceIdentifier } from 'inversify';
+import { ClusterPresence } from '../../application/presence/cluster-presence';
+import { LocalPresence } from '../../application/presence/local-presence';
+import { ShareTyping } from '../../application/use-cases/share-typing';
+import type { AppConfig } from '../../infrastructure/config/config';
+import { KyselyConversationParticipants } from '../../infrastructure/database/kysely-conversation-participants';
+import { KyselyRoomRepository } from '../../infrastructure/database/kysely-room-repository';
+import { KafkajsSignalConsumer } from '../../infrastructure/kafka/kafkajs-signal-consumer';
+import { KafkajsSignalPublisher } from '../../infrastructure/kafka/kafkajs-signal-publisher';
+import { TOKENS } from '../tokens';
+
+const local = <T>(name: string) => Symbol.for(`parley.signals.${name}`) as ServiceIdentifier<T>;
+const SignalPublisherToken = local<KafkajsSignalPublisher>('SignalPublisher');
+
+/**
+ * How presence timing follows from the Kafka session timeout: a node repeats who is online
+ * four times per TTL, and others hold its word for 80% of the session timeout, so a killed
+ * node's users go offline within the session timeout plus the grace period.
+ */
+export function presenceTiming(sessionTimeoutMs: number) {
+  const ttlMs = Math.floor(sessionTimeoutMs * 0.8);
+  return { ttlMs, heartbeatMs: Math.max(250, Math.floor(ttlMs / 4)) };
+}
+
+/**
+ * Presence and typing: passing signals on the ephemeral signals topic, which every node
+ * reads (a group per process run). Loaded before the WebSocket gateway: its producer and
+ * consumer start before sockets open and stop after they close.
+ */
+export const signalsModule = (config: AppConfig) =>
+  new ContainerModule(({ bind }) => {
+    const { ttlMs, heartbeatMs } = presenceTiming(config.kafka.sessionTimeoutMs);
+    bind(SignalPublisherToken)
+      .toDynamicValue(
+        (ctx) =>
+          new KafkajsSignalPublisher(ctx.get(TOKENS.PublisherKafka), ctx.get(TOKENS.Topics).signals, ctx.get(TOKENS.Metrics), {
+            timeoutMs: config.kafka.publishTimeoutMs,
+          }),
+      )
+      .inSingletonScope();
+    bind(TOKENS.ClusterPresence).toConstantValue(new ClusterPresence({ graceMs: config.presence.graceMs, ttlMs }));
+    bind(TOKENS.LocalPresence)
+      .toDynamicValue(
+        (ctx) =>
+          new LocalPresence(ctx.get(SignalPublisherToken), {
+            // Unique per process run: a node restarted under the same NODE_ID is a new node to the others.
+            nodeId: `${config.nodeId}.${randomBytes(4).toString('hex')}`,
+            heartbeatMs,
+            onError: (error) => ctx.get(TOKENS.Logger).warn({ err: error }, 'presence signal not sent'),
+          }),
+      )
+      .inSingletonScope();
+    bind(TOKENS.ShareTyping).toDynamicValue(
+      (ctx) => {
+        const { db } = ctx.get(TOKENS.Database);
+        return new ShareTyping(new KyselyRoomRepository(db), new KyselyConversationParticipants(db), ctx.get(SignalPublisherToken));
+      },
+    );
+    bind(TOKENS.SignalListener).toService(TOKENS.ClusterPresence);
+
+    // Started in this order, stopped in reverse: the producer outlives the consumer and the presence timers.
+    bind(TOKENS.NodeService).toDynamicValue((ctx) => {
+      const publisher = ctx.get(SignalPublisherToken);
+      return { name: 'signal producer', start: () => publisher.connect(), stop: () => publisher.disconnect(), isReady: () => publisher.isConnected() };
+    });
+    bind(TOKENS.NodeService).toDynamicValue(
+      (ctx) =>
+        new KafkajsSignalConsumer(
+          ctx.get(TOKENS.Kafka),
+          ctx.get(TOKENS.Topics).signals,
+          // Asked for once started: the WebSocket gateway's typing delivery is bound by a later module.
+          () => ctx.getAll(TOKENS.SignalListener),
+          ctx.get(TOKENS.Metrics),
+          ctx.get(TOKENS.Logger),
+          { topicPrefix: config.kafka.topicPrefix, nodeId: config.nodeId, sessionTimeoutMs: config.kafka.sessionTimeoutMs, lookbackMs: ttlMs },
+        ),
+    );
+    bind(TOKENS.NodeService).toDynamicValue((ctx) => {
+      const cluster = ctx.get(TOKENS.ClusterPresence);
+      const here = ctx.get(TOKENS.LocalPresence);
+      return {
+        name: 'presence',
+        start: async () => {
+          cluster.start();
+          here.start();
+        },
+        // After the gateway closed its sockets: the other nodes hear at once that nobody is left here.
+        stop: async () => {
+          await here.stop();
+          cluster.stop();
+        },
+        isReady: () => true,
+      };
+    });
+  });

@@ -1,0 +1,256 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { RunningNode } from '../../../src/composition/node';
+import { TOKENS } from '../../../src/composition/tokens';
+import { directConversationId, roomConversationId } from '../../../src/domain/conversation';
+import { eventually } from '../../support/eventually';
+import { freePort, startNodeProcess, type NodeProcess } from '../../support/node-process';
+import { createTestEnvironment, startTestNode, type TestEnvironment } from '../../support/test-node';
+import { WsClient, type Frame } from '../../support/ws-client';
+import { openSocket, signUp, type SignedIn } from './ws-support';
+
+/**
+ * Issue 15, presence and typing, on two nodes of one real Kafka and Postgres (a third, its
+ * own process, is killed with SIGKILL): presence through watches and GET /api/users/{id},
+ * offline only after the grace period, typing to the other participants only.
+ */
+jest.setTimeout(120_000);
+
+const GRACE_SECONDS = 2;
+const SESSION_TIMEOUT_MS = 6_000;
+const settings = { PRESENCE_GRACE_SECONDS: String(GRACE_SECONDS), KAFKA_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS) };
+
+describe('presence and typing across nodes', () => {
+  let environment: TestEnvironment;
+  let nodeA: RunningNode;
+  let nodeB: RunningNode;
+  const sockets: WsClient[] = [];
+  const open = async (node: RunningNode, who: SignedIn) => {
+    const socket = await openSocket(node, who);
+    sockets.push(socket);
+    return socket;
+  };
+
+  beforeAll(async () => {
+    environment = await createTestEnvironment();
+    nodeA = await startTestNode(environment, settings);
+    nodeB = await startTestNode(environment, settings);
+  });
+  afterEach(async () => {
+    await Promise.all(sockets.splice(0).map((socket) => socket.close()));
+  });
+  afterAll(async () => {
+    await nodeA?.stop();
+    await nodeB?.stop();
+  });
+
+  const presenceOf = (socket: WsClient, userId: string, online: boolean, from = 0) =>
+    socket.waitFor((frame) => frame.type === 'presence' && frame.userId === userId && frame.online === online, 30_000, from);
+
+  const getUser = async (node: RunningNode, viewer: SignedIn, userId: string): Promise<Frame> => {
+    const res = await fetch(`http://127.0.0.1:${node.httpPort}/api/users/${userId}`, { headers: { cookie: viewer.api.cookieHeader() } });
+    return (await res.json()) as Frame;
+  };
+
+  /** The server has handled everything sent on this socket before now (its frames are answered in order). */
+  const roundTrip = async (socket: WsClient) => {
+    const marker = `round-trip-${randomBytes(3).toString('hex')}`;
+    // A room name no room can have: refused before anything is published.
+    socket.send({ type: 'send', to: { room: 'no such room!' }, body: 'x', clientMessageId: marker });
+    await socket.waitFor((frame) => frame.type === 'error' && frame.clientMessageId === marker);
+  };
+
+  it('when a watched user opens a socket on the other node and closes it, then watchers see online, and offline only after the grace period, and GET /api/users/{id} agrees', async () => {
+    const watcher = await signUp(nodeA, 'watcher');
+    const alice = await signUp(nodeB, 'alice');
+    const watching = await open(nodeA, watcher);
+    watching.send({ type: 'watch', users: [alice.user.id] });
+    expect(await watching.waitFor((frame) => frame.type === 'presence')).toEqual({ type: 'presence', userId: alice.user.id, online: false, lastSeenAt: null });
+    const before = await watcher.api.get(`/api/users/${alice.user.id}`);
+    expect(before.status).toBe(200);
+    expect(before.body.user.presence).toEqual({ online: false, lastSeenAt: null });
+
+    const aliceSocket = await open(nodeB, alice);
+    expect(await presenceOf(watching, alice.user.id, true)).toEqual({ type: 'presence', userId: alice.user.id, online: true, lastSeenAt: null });
+    // Every node knows it, the one without alice's socket too.
+    for (const node of [nodeA, nodeB]) {
+      const answer = await eventually(() => getUser(node, watcher, alice.user.id), (body) => body.user.presence.online === true);
+      expect(answer.user.presence).toEqual({ online: true, lastSeenAt: null });
+    }
+
+    const afterOnline = watching.frames.length;
+    const closedAt = Date.now();
+    await aliceSocket.close();
+    const offline = await presenceOf(watching, alice.user.id, false, afterOnline);
+    const announcedAfterMs = Date.now() - closedAt;
+    expect(announcedAfterMs).toBeGreaterThanOrEqual(GRACE_SECONDS * 1_000);
+    expect(announcedAfterMs).toBeLessThan(GRACE_SECONDS * 1_000 + 10_000);
+    const lastSeenAt = Date.parse(offline.lastSeenAt);
+    expect(lastSeenAt).toBeGreaterThanOrEqual(closedAt - 1_000);
+    expect(lastSeenAt).toBeLessThanOrEqual(closedAt + 5_000);
+    const after = await watcher.api.get(`/api/users/${alice.user.id}`);
+    expect(after.body.user.presence).toEqual({ online: false, lastSeenAt: offline.lastSeenAt });
+    // Exactly one online and one offline frame after the snapshot: no flicker.
+    expect(watching.frames.filter((frame) => frame.type === 'presence').map((frame) => frame.online)).toEqual([false, true, false]);
+  });
+
+  it('when a user reconnects to the other node within the grace period, then watchers never see them offline', async () => {
+    const watcher = await signUp(nodeA, 'watcher');
+    const [bob, carol] = [await signUp(nodeA, 'bob'), await signUp(nodeA, 'carol')];
+    const watching = await open(nodeA, watcher);
+    const bobOnA = await open(nodeA, bob);
+    const carolOnA = await open(nodeA, carol);
+    watching.send({ type: 'watch', users: [bob.user.id, carol.user.id] });
+    await presenceOf(watching, bob.user.id, true);
+    await presenceOf(watching, carol.user.id, true);
+    const from = watching.frames.length;
+
+    // Bob moves to node B (a reconnect through the balancer); carol leaves for good, just after him.
+    await bobOnA.close();
+    await open(nodeB, bob);
+    await carolOnA.close();
+    // Carol's offline is announced after the grace that began after bob's: bob's would have come by then.
+    await presenceOf(watching, carol.user.id, false, from);
+    expect(watching.frames.slice(from).filter((frame) => frame.type === 'presence' && frame.userId === bob.user.id)).toEqual([]);
+    expect((await watcher.api.get(`/api/users/${bob.user.id}`)).body.user.presence.online).toBe(true);
+  });
+
+  it('when a new watch comes, then it replaces the old set; more than 200 users are refused with validation_failed', async () => {
+    const watcher = await signUp(nodeB, 'watcher');
+    const [dan, erin] = [await signUp(nodeA, 'dan'), await signUp(nodeA, 'erin')];
+    const watching = await open(nodeB, watcher);
+    watching.send({ type: 'watch', users: [dan.user.id] });
+    await watching.waitFor((frame) => frame.type === 'presence' && frame.userId === dan.user.id);
+    watching.send({ type: 'watch', users: [erin.user.id] });
+    await watching.waitFor((frame) => frame.type === 'presence' && frame.userId === erin.user.id);
+    const from = watching.frames.length;
+    await open(nodeA, dan);
+    await open(nodeA, erin);
+    await presenceOf(watching, erin.user.id, true, from);
+    await roundTrip(watching);
+    expect(watching.frames.slice(from).filter((frame) => frame.type === 'presence' && frame.userId === dan.user.id)).toEqual([]);
+
+    const tooMany = Array.from({ length: 201 }, () => randomUUID());
+    const beforeRefusal = watching.frames.length;
+    watching.send({ type: 'watch', users: tooMany });
+    const refused = await watching.waitFor((frame) => frame.type === 'error', 15_000, beforeRefusal);
+    expect(refused).toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'users' }] } });
+    // Exactly 200 is fine: a snapshot of each.
+    const atLimit = watching.frames.length;
+    watching.send({ type: 'watch', users: tooMany.slice(0, 200) });
+    await watching.waitForCount((frame) => frame.type === 'presence' && tooMany.includes(frame.userId), 200);
+    expect(watching.frames.slice(atLimit).every((frame) => frame.type === 'presence' && frame.online === false)).toBe(true);
+  });
+
+  it('when a participant types, then the other participants get it on every node, and not the typist, not an outsider', async () => {
+    const [ann, ben, cid, out] = await Promise.all([signUp(nodeA, 'ann'), signUp(nodeB, 'ben'), signUp(nodeA, 'cid'), signUp(nodeB, 'out')]);
+    const room = `typing-${randomBytes(4).toString('hex')}`;
+    expect((await ann.api.post('/api/rooms', { name: room })).status).toBe(201);
+    for (const member of [ben, cid]) expect((await member.api.post(`/api/rooms/${room}/join`)).status).toBe(200);
+    const annOnA = await open(nodeA, ann);
+    const annOnB = await open(nodeB, ann);
+    const benOnA = await open(nodeA, ben);
+    const benOnB = await open(nodeB, ben);
+    const cidOnA = await open(nodeA, cid);
+    const outOnA = await open(nodeA, out);
+    const outOnB = await open(nodeB, out);
+    const roomId = roomConversationId(room);
+
+    annOnA.send({ type: 'typing', conversationId: roomId });
+    const expected = { type: 'typing', conversationId: roomId, userId: ann.user.id };
+    for (const socket of [benOnA, benOnB, cidOnA]) expect(await socket.waitFor((frame) => frame.type === 'typing')).toEqual(expected);
+    // Nodes write a signal to all their sockets at once: after these round trips, a stray frame would be there.
+    for (const socket of [annOnA, annOnB, outOnA, outOnB]) await roundTrip(socket);
+    for (const socket of [annOnA, annOnB, outOnA, outOnB]) expect(socket.frames.filter((frame) => frame.type === 'typing')).toEqual([]);
+
+    // A direct conversation: the other person only, on both nodes.
+    const direct = directConversationId(ann.user.id, ben.user.id);
+    const from = benOnA.frames.length;
+    benOnB.send({ type: 'typing', conversationId: direct });
+    for (const socket of [annOnA, annOnB]) {
+      expect(await socket.waitFor((frame) => frame.type === 'typing')).toEqual({ type: 'typing', conversationId: direct, userId: ben.user.id });
+    }
+    await roundTrip(benOnA);
+    expect(benOnA.frames.slice(from).filter((frame) => frame.type === 'typing')).toEqual([]);
+  });
+
+  it('when a non-participant types, then it is refused not_found, as for a conversation that does not exist, and nobody is told', async () => {
+    const [fay, gus, out] = await Promise.all([signUp(nodeA, 'fay'), signUp(nodeA, 'gus'), signUp(nodeB, 'out')]);
+    const room = `closed-${randomBytes(4).toString('hex')}`;
+    expect((await fay.api.post('/api/rooms', { name: room })).status).toBe(201);
+    const fayOnA = await open(nodeA, fay);
+    const gusOnB = await open(nodeB, gus);
+    const outOnB = await open(nodeB, out);
+
+    const refusals: Frame[] = [];
+    for (const conversationId of [roomConversationId(room), directConversationId(fay.user.id, gus.user.id), roomConversationId(`nothing-${randomBytes(4).toString('hex')}`)]) {
+      outOnB.send({ type: 'typing', conversationId });
+      refusals.push(await outOnB.waitFor((frame) => frame.type === 'error' && frame.conversationId === conversationId));
+    }
+    for (const refusal of refusals) expect(refusal).toMatchObject({ code: 'not_found', message: refusals[0]!.message });
+    await roundTrip(fayOnA);
+    await roundTrip(gusOnB);
+    expect([...fayOnA.frames, ...gusOnB.frames].filter((frame) => frame.type === 'typing')).toEqual([]);
+  });
+
+  it('when a socket sends typing more often than every 2 s, then the extra frames are dropped silently, unpublished and uncounted by the flood limit', async () => {
+    const [hal, ivy] = await Promise.all([signUp(nodeA, 'hal'), signUp(nodeB, 'ivy')]);
+    const halOnA = await open(nodeA, hal);
+    const ivyOnB = await open(nodeB, ivy);
+    const metrics = nodeA.container.get(TOKENS.Metrics);
+    const published = async () => (await metrics.signalsPublished.get()).values.find((value) => value.labels.type === 'typing')?.value ?? 0;
+    const dropped = async () => (await metrics.typingDropped.get()).values[0]?.value ?? 0;
+    const [publishedBefore, droppedBefore] = [await published(), await dropped()];
+
+    // Past the flood burst (WS_RATE_BURST, 30): counted, these would end in rate_limited.
+    const conversationId = directConversationId(hal.user.id, ivy.user.id);
+    for (let i = 0; i < 60; i += 1) halOnA.send({ type: 'typing', conversationId });
+    await roundTrip(halOnA);
+    await ivyOnB.waitFor((frame) => frame.type === 'typing');
+    expect(await dropped()).toBe(droppedBefore + 59);
+    expect(await published()).toBe(publishedBefore + 1);
+    expect(halOnA.frames.filter((frame) => frame.type === 'error' && frame.code === 'rate_limited')).toEqual([]);
+    expect(halOnA.frames.filter((frame) => frame.type === 'error' && frame.clientMessageId === undefined)).toEqual([]);
+  });
+
+  describe('with a third node in its own process', () => {
+    let nodeC: NodeProcess | undefined;
+    afterAll(async () => {
+      if (nodeC && nodeC.child.exitCode === null && nodeC.child.signalCode === null) {
+        nodeC.child.kill('SIGKILL');
+        await nodeC.exited;
+      }
+    });
+
+    it('when a node starts after users came online, then it knows them at once; when it is killed, its users go offline within the session timeout plus the grace period', async () => {
+      const [jay, kim, watcher] = await Promise.all([signUp(nodeA, 'jay'), signUp(nodeA, 'kim'), signUp(nodeA, 'watcher')]);
+      await open(nodeA, jay);
+      await eventually(() => nodeB.container.get(TOKENS.ClusterPresence).status(jay.user.id).online);
+
+      nodeC = await startNodeProcess(environment, { httpPort: await freePort(), wsPort: await freePort(), nodeId: 'presence-c', env: settings });
+      // Its look-back read of the signals topic is done before it is ready: no waiting here.
+      const onC = await fetch(`http://127.0.0.1:${nodeC.httpPort}/api/users/${jay.user.id}`, { headers: { cookie: jay.api.cookieHeader() } });
+      expect(((await onC.json()) as Frame).user.presence).toEqual({ online: true, lastSeenAt: null });
+
+      const watching = await open(nodeA, watcher);
+      watching.send({ type: 'watch', users: [kim.user.id] });
+      await presenceOf(watching, kim.user.id, false);
+      const kimOnC = await WsClient.connect(`ws://127.0.0.1:${nodeC.wsPort}/ws`, { cookie: kim.api.cookieHeader() });
+      await kimOnC.waitFor((frame) => frame.type === 'hello');
+      await presenceOf(watching, kim.user.id, true);
+
+      const afterOnline = watching.frames.length;
+      const killedAt = Date.now();
+      nodeC.child.kill('SIGKILL');
+      await nodeC.exited;
+      const offline = await presenceOf(watching, kim.user.id, false, afterOnline);
+      const tookMs = Date.now() - killedAt;
+      expect(tookMs).toBeGreaterThanOrEqual(GRACE_SECONDS * 1_000);
+      // The 250 ms tick and the signal's trip through Kafka on a loaded machine: a little slack.
+      expect(tookMs).toBeLessThanOrEqual(SESSION_TIMEOUT_MS + GRACE_SECONDS * 1_000 + 1_500);
+      expect(Date.parse(offline.lastSeenAt)).toBeLessThanOrEqual(killedAt);
+      expect(watching.frames.filter((frame) => frame.type === 'presence' && frame.userId === kim.user.id).map((frame) => frame.online)).toEqual([false, true, false]);
+      // Jay, on a live node, is untouched.
+      expect(nodeA.container.get(TOKENS.ClusterPresence).status(jay.user.id).online).toBe(true);
+    });
+  });
+});
