@@ -1,5 +1,6 @@
 import { ApiError, api } from './api';
 import { Connection, webSocketUrl, type ConnectionState } from './connection';
+import { Outbox } from './outbox';
 import { mergeMessages, newConversation, recipientOf, type Conversation, type PendingMessage } from './conversation';
 import {
   directConversationId,
@@ -40,6 +41,8 @@ export class ChatStore {
   private readonly listeners = new Set<() => void>();
   private readonly socket: Connection;
   private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly outbox = new Outbox(({ conversation, pending }) => this.write(conversation, pending));
+  private sends = 0;
   private readonly lastTypingSent = new Map<string, number>();
   private watched = '';
   private typingSweep: ReturnType<typeof setInterval> | null = null;
@@ -87,6 +90,7 @@ export class ChatStore {
     this.socket.stop();
     if (this.typingSweep) clearInterval(this.typingSweep);
     for (const timer of this.retryTimers.values()) clearTimeout(timer);
+    this.outbox.clear();
   }
 
   async logout(): Promise<void> {
@@ -212,7 +216,7 @@ export class ChatStore {
 
   /** Shows the message at once as pending, then sends it; a retry reuses its clientMessageId, so it is stored once. */
   send(conversation: Conversation, body: string): void {
-    const pending: PendingMessage = { clientMessageId: newClientMessageId(), body: body.trim(), createdAt: Date.now(), state: 'sending', note: null };
+    const pending: PendingMessage = { clientMessageId: newClientMessageId(), order: this.sends++, body: body.trim(), createdAt: Date.now(), state: 'sending', note: null };
     conversation.pending.push(pending);
     conversation.lastActivity = new Date().toISOString();
     this.transmit(conversation, pending);
@@ -235,19 +239,27 @@ export class ChatStore {
 
   private transmit(conversation: Conversation, pending: PendingMessage): void {
     this.clearRetry(pending.clientMessageId);
+    this.outbox.enqueue({ conversation, pending });
+  }
+
+  /** The outbox's one way out; an unanswered send goes again with the same id (a node that died with the frame). */
+  private write(conversation: Conversation, pending: PendingMessage): 'sent' | 'closed' | 'dropped' {
+    if (!conversation.pending.includes(pending) || pending.state === 'failed') return 'dropped';
     const sent = this.socket.send({ type: 'send', to: recipientOf(conversation), body: pending.body, clientMessageId: pending.clientMessageId });
     if (!sent) {
-      // Sent again by resumeAndResend when the socket is back.
       pending.note = 'waiting for the connection';
-      return;
+      this.changed();
+      return 'closed';
     }
-    // No answer in time (a node that died with the frame): the same id again is safe.
+    pending.state = 'sending';
+    pending.note = null;
     this.retryTimers.set(
       pending.clientMessageId,
       setTimeout(() => {
         if (conversation.pending.includes(pending) && pending.state === 'sending') this.transmit(conversation, pending);
       }, ACK_TIMEOUT_MS),
     );
+    return 'sent';
   }
 
   private clearRetry(clientMessageId: string): void {
@@ -266,6 +278,7 @@ export class ChatStore {
     for (const conversation of this.conversations.values()) {
       for (const pending of conversation.pending) if (pending.state !== 'failed') this.transmit(conversation, pending);
     }
+    this.outbox.pump();
   }
 
   /** Presence of the people I have direct conversations with (a new watch replaces the old set). */
@@ -400,10 +413,8 @@ export class ChatStore {
           const seconds = Math.max(1, Math.ceil(Number(frame.details?.retryAfterSeconds ?? 1)));
           pending.state = 'waiting';
           pending.note = frame.code === 'rate_limited' ? `Sending too fast: retrying in ${seconds} s` : `Parley is busy: retrying in ${seconds} s`;
-          this.retryTimers.set(
-            pending.clientMessageId,
-            setTimeout(() => conversation.pending.includes(pending) && this.retry(conversation, pending.clientMessageId), seconds * 1_000),
-          );
+          this.outbox.pauseFor(seconds * 1_000);
+          this.transmit(conversation, pending);
         } else {
           pending.state = 'failed';
           pending.note = frame.message;

@@ -3,6 +3,8 @@ import type { Presence, Recipient, StoredMessage } from './types';
 /** One of my messages on its way: shown at once, replaced by the stored message that carries its clientMessageId. */
 export interface PendingMessage {
   clientMessageId: string;
+  /** Position among all my sends of this page: the order they go out in. */
+  order: number;
   body: string;
   createdAt: number;
   state: 'sending' | 'accepted' | 'waiting' | 'failed';

@@ -33,8 +33,8 @@ export function Composer(props: { store: ChatStore; conversation: Conversation }
         id="composer-input"
         data-testid="composer"
         rows={2}
-        placeholder={`Message ${titleOf(conversation)} (Enter sends, Shift+Enter for a new line)`}
-        aria-describedby="composer-limit"
+        placeholder={`Message ${titleOf(conversation)}`}
+        aria-describedby="composer-limit composer-keys"
         aria-invalid={tooLong}
         value={draft}
         onInput={(event) => {
@@ -56,6 +56,9 @@ export function Composer(props: { store: ChatStore; conversation: Conversation }
             : length > MAX_BODY - 500
               ? `${length.toLocaleString('en')} / ${MAX_BODY.toLocaleString('en')}`
               : ''}
+      </span>
+      <span id="composer-keys" class="keys">
+        Enter sends · Shift+Enter adds a line
       </span>
       <button type="submit" class="primary" data-testid="send-button" disabled={length === 0 || tooLong || hasNul}>
         Send

@@ -1,0 +1,253 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Browser } from 'playwright-core';
+import { ApiClient } from '../support/api-client';
+import { createTestEnvironment } from '../support/test-node';
+import { startCluster, type RunningCluster } from './cluster-harness';
+import {
+  ARTIFACTS,
+  PASSWORD,
+  enterRoom,
+  inboxItem,
+  launchChromium,
+  openDirect,
+  recordConnectionStates,
+  say,
+  shownMessages,
+  signUp,
+  until,
+  type Person,
+} from './web-client-harness';
+
+/**
+ * The web client (issue 16) in Debian's Chromium against two nodes behind nginx (`npm run cluster`'s
+ * script): people in browser contexts of their own, every request and socket through nginx.
+ */
+jest.setTimeout(240_000);
+
+let cluster: RunningCluster;
+let browser: Browser;
+const people: Person[] = [];
+const unique = () => randomBytes(3).toString('hex');
+
+beforeAll(async () => {
+  [cluster, browser] = await Promise.all([createTestEnvironment().then((environment) => startCluster(environment, 2)), launchChromium()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (cluster && cluster.process.exitCode === null) {
+    cluster.process.kill('SIGTERM');
+    await cluster.exited;
+  }
+});
+
+afterEach(() => {
+  // Nothing the page did may raise an error or a dialog (an injected alert would be one).
+  for (const person of people.splice(0)) {
+    expect(person.incidents).toEqual([]);
+    void person.context.close();
+  }
+});
+
+async function person(name: string, viewport?: { width: number; height: number }): Promise<Person> {
+  const signedUp = await signUp(browser, cluster.baseUrl, `${name}_${unique()}`, viewport);
+  people.push(signedUp);
+  return signedUp;
+}
+
+async function userId(someone: Person): Promise<string> {
+  return someone.page.evaluate(async () => ((await (await fetch('/api/auth/me')).json()) as { user: { id: string } }).user.id);
+}
+
+const dmId = (a: string, b: string) => `dm:${[a, b].sort().join(':')}`;
+
+it('when the page is served, then it carries a strict CSP and finds the gateway: same origin behind nginx, WS_PORT on a node', async () => {
+  const proxied = await fetch(`${cluster.baseUrl}/`);
+  expect(proxied.status).toBe(200);
+  const csp = proxied.headers.get('content-security-policy') ?? '';
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).not.toContain('unsafe-inline');
+  expect(csp).toContain("default-src 'none'");
+  expect(await proxied.text()).toContain('<meta name="parley-websocket-port" content="">');
+
+  const node = cluster.state().nodes[0]!;
+  const direct = await fetch(`http://127.0.0.1:${node.httpPort}/`);
+  expect(await direct.text()).toContain(`<meta name="parley-websocket-port" content="${node.wsPort}">`);
+  expect(direct.headers.get('content-security-policy')).toContain(`ws://127.0.0.1:${node.wsPort}`);
+
+  // Swagger UI keeps the looser policy its inline scripts need.
+  expect((await fetch(`${cluster.baseUrl}/docs/`)).headers.get('content-security-policy')).toContain("'unsafe-inline'");
+
+  const built = path.resolve(__dirname, '..', '..', 'dist', 'web');
+  const gzipped = ['index.html', 'app.js', 'app.css'].reduce((sum, file) => sum + gzipSync(readFileSync(path.join(built, file)), { level: 9 }).length, 0);
+  console.log(`web client bundle: ${(gzipped / 1024).toFixed(1)} KiB gzipped`);
+  expect(gzipped).toBeLessThanOrEqual(100 * 1024);
+});
+
+it('when a sign-up or log-in is refused, then the form says why: taken username, wrong password', async () => {
+  const alice = await person('taken');
+  await alice.page.getByTestId('logout').click();
+  await alice.page.getByTestId('login-submit').waitFor();
+
+  await alice.page.getByTestId('login-username').fill(alice.username);
+  await alice.page.getByTestId('login-password').fill('not the password');
+  await alice.page.getByTestId('login-submit').click();
+  expect(await alice.page.getByTestId('login-error').textContent()).toContain('Wrong username or password');
+
+  await alice.page.getByTestId('show-register').click();
+  await alice.page.getByTestId('register-username').fill(alice.username);
+  await alice.page.getByTestId('register-email').fill(`other_${unique()}@example.test`);
+  await alice.page.getByTestId('register-password').fill(PASSWORD);
+  await alice.page.getByTestId('register-submit').click();
+  expect(await alice.page.getByTestId('register-error').textContent()).toContain('username is taken');
+
+  await alice.page.getByTestId('show-login').click();
+  await alice.page.getByTestId('login-username').fill(alice.username);
+  await alice.page.getByTestId('login-password').fill(PASSWORD);
+  await alice.page.getByTestId('login-submit').click();
+  await until(() => alice.page.getByTestId('connection-state').getAttribute('data-state'), (state) => state === 'online');
+});
+
+it('when two people exchange direct messages, then they arrive live, the unread badge counts and clears, and Enter, Shift+Enter and the limit behave', async () => {
+  const alice = await person('alice');
+  const bob = await person('bob', { width: 360, height: 740 });
+  const conversationId = dmId(await userId(alice), await userId(bob));
+
+  await openDirect(bob, alice.username);
+  await say(bob, 'hello Alice');
+  await until(() => shownMessages(bob.page), (shown) => shown.length === 1 && shown[0]!.body === 'hello Alice');
+  expect(await bob.page.getByTestId('message-pending').count()).toBe(0);
+
+  // Alice has not opened it: her inbox counts it, live.
+  const badge = inboxItem(alice.page, conversationId).getByTestId('unread-badge');
+  await until(() => badge.textContent(), (text) => text === '1');
+  await say(bob, 'are you there?');
+  await until(() => badge.textContent(), (text) => text === '2');
+  await alice.page.screenshot({ path: path.join(ARTIFACTS, 'web-client-inbox.png') });
+
+  await inboxItem(alice.page, conversationId).click();
+  await until(() => badge.count(), (count) => count === 0);
+  expect(await shownMessages(alice.page)).toEqual([
+    { seq: 1, body: 'hello Alice' },
+    { seq: 2, body: 'are you there?' },
+  ]);
+
+  // Shift+Enter is a new line; Enter sends the whole.
+  const composer = alice.page.getByTestId('composer');
+  await composer.fill('line one');
+  await composer.press('Shift+Enter');
+  await composer.pressSequentially('line two');
+  await composer.press('Enter');
+  await until(() => shownMessages(bob.page), (shown) => shown.length === 3);
+  expect((await shownMessages(bob.page))[2]).toEqual({ seq: 3, body: 'line one\nline two' });
+
+  // Past 4,000 characters the page says so and does not send.
+  await composer.fill('x'.repeat(4001));
+  expect(await alice.page.getByTestId('composer-limit').textContent()).toContain('Too long: 4,001 of 4,000');
+  expect(await alice.page.getByTestId('send-button').isDisabled()).toBe(true);
+  await composer.fill('');
+  await bob.page.screenshot({ path: path.join(ARTIFACTS, 'web-client-conversation-360px.png') });
+  await alice.page.screenshot({ path: path.join(ARTIFACTS, 'web-client-conversation.png') });
+});
+
+it('when a body is HTML, then it shows as text and runs nothing', async () => {
+  const mallory = await person('mallory');
+  const victim = await person('victim');
+  const body = '<img src=x onerror=alert(1)>';
+  await openDirect(mallory, victim.username);
+  await say(mallory, body);
+  await inboxItem(victim.page, dmId(await userId(mallory), await userId(victim))).click();
+  await until(() => shownMessages(victim.page), (shown) => shown.some((message) => message.body === body));
+  expect(await victim.page.getByTestId('message-list').locator('img').count()).toBe(0);
+  expect(await victim.page.getByTestId('inbox').locator('img').count()).toBe(0);
+  // afterEach: no dialog opened on either page.
+});
+
+it('when someone sends 40 messages at once, then the page paces them under the flood limit: each stored once, in the order written', async () => {
+  const quick = await person('quick');
+  const reader = await person('reader');
+  await openDirect(quick, reader.username);
+  const bodies = Array.from({ length: 40 }, (_, index) => `burst ${index + 1}`);
+  for (const body of bodies) await say(quick, body);
+  const shown = await until(() => shownMessages(quick.page), (messages) => messages.length >= bodies.length, 60_000);
+  expect(shown).toEqual(bodies.map((body, index) => ({ seq: index + 1, body })));
+  expect(await quick.page.getByTestId('message-pending').count()).toBe(0);
+  await inboxItem(reader.page, dmId(await userId(quick), await userId(reader))).click();
+  await until(() => shownMessages(reader.page), (messages) => messages.length >= bodies.length);
+  expect(await shownMessages(reader.page)).toEqual(shown);
+});
+
+it('when three people in a room sit on both nodes, then each sees every message once and in order', async () => {
+  const room = `web-${unique()}`;
+  const trio = [await person('carol'), await person('dave'), await person('erin')];
+  await enterRoom(trio[0]!, room, 'create');
+  await enterRoom(trio[1]!, room, 'join');
+  await enterRoom(trio[2]!, room, 'join');
+  const nodes = () => Promise.all(trio.map((member) => member.page.getByTestId('connection-state').getAttribute('data-node')));
+  // nginx balances sockets round-robin: reload the last page until the three span both nodes.
+  for (let attempt = 0; new Set(await nodes()).size < 2 && attempt < 6; attempt++) {
+    await trio[2]!.page.reload();
+    await until(() => trio[2]!.page.getByTestId('connection-state').getAttribute('data-state'), (state) => state === 'online');
+    await enterRoom(trio[2]!, room, 'join');
+  }
+  expect(new Set(await nodes())).toEqual(new Set(['node-1', 'node-2']));
+
+  const sent: string[] = [];
+  await Promise.all(
+    trio.map(async (member) => {
+      for (let index = 1; index <= 3; index++) {
+        const body = `${member.username} says ${index}`;
+        sent.push(body);
+        await say(member, body);
+      }
+    }),
+  );
+  for (const member of trio) {
+    const shown = await until(() => shownMessages(member.page), (messages) => messages.length >= sent.length);
+    expect(shown.map((message) => message.seq)).toEqual(sent.map((_, index) => index + 1));
+    expect(shown.map((message) => message.body).sort()).toEqual([...sent].sort());
+  }
+  const orders = await Promise.all(trio.map((member) => shownMessages(member.page)));
+  expect(orders[1]).toEqual(orders[0]);
+  expect(orders[2]).toEqual(orders[0]);
+});
+
+it('when a node stops, then its page shows reconnecting, comes back through nginx to the other node and misses nothing', async () => {
+  const frank = await person('frank');
+  const grace = new ApiClient(cluster.baseUrl);
+  const graceName = `grace_${unique()}`;
+  const signedUp = await grace.post('/api/auth/register', { username: graceName, email: `${graceName}@example.test`, password: PASSWORD });
+  expect(signedUp.status).toBe(201);
+  const frankId = await userId(frank);
+  const conversationId = dmId(frankId, String(signedUp.body.user.id));
+
+  expect((await grace.post('/api/messages', { to: { userId: frankId }, body: 'before the stop', clientMessageId: `g-${unique()}` })).status).toBe(202);
+  await inboxItem(frank.page, conversationId).click();
+  await until(() => shownMessages(frank.page), (shown) => shown.length === 1);
+
+  const states = await recordConnectionStates(frank.page);
+  const doomedId = await frank.page.getByTestId('connection-state').getAttribute('data-node');
+  const doomed = cluster.state().nodes.find((node) => node.id === doomedId)!;
+  process.kill(doomed.pid!, 'SIGTERM');
+  await until(states, (seen) => seen.some((state) => state.startsWith('reconnecting')));
+  expect((await states()).some((state) => state === 'reconnecting:reconnecting…')).toBe(true);
+
+  // Sent while Frank's page has no socket, or has just found the other node: resume or live, once each.
+  for (const body of ['while away 1', 'while away 2']) {
+    expect((await grace.post('/api/messages', { to: { userId: frankId }, body, clientMessageId: `g-${unique()}` })).status).toBe(202);
+  }
+  await until(() => frank.page.getByTestId('connection-state').getAttribute('data-state'), (state) => state === 'online');
+  expect(await frank.page.getByTestId('connection-state').getAttribute('data-node')).not.toBe(doomedId);
+  await until(() => shownMessages(frank.page), (shown) => shown.length >= 3);
+  await say(frank, 'back again');
+  await until(() => shownMessages(frank.page), (shown) => shown.length >= 4);
+  expect(await shownMessages(frank.page)).toEqual([
+    { seq: 1, body: 'before the stop' },
+    { seq: 2, body: 'while away 1' },
+    { seq: 3, body: 'while away 2' },
+    { seq: 4, body: 'back again' },
+  ]);
+});
