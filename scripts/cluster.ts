@@ -123,7 +123,7 @@ function announce(options: ClusterOptions, env: NodeJS.ProcessEnv): void {
   const nodes = running.nodes.map((node) => `    ${node.id}  http :${node.httpPort}  ws :${node.wsPort}`).join('\n');
   console.log(
     `\nParley cluster is ready: ${options.nodes} node(s) behind nginx (database ${new URL(env.DATABASE_URL ?? '').pathname.slice(1)}, topic prefix ${env.KAFKA_TOPIC_PREFIX ?? 'parley'})\n` +
-      `  API         ${base}/api\n  Swagger UI  ${base}/docs\n  WebSocket   ws://localhost:${options.port}/ws\n` +
+      `  Web client  ${base}/\n  API         ${base}/api\n  Swagger UI  ${base}/docs\n  WebSocket   ws://localhost:${options.port}/ws\n` +
       `${nodes}\n  nginx config and logs in ${options.directory}\n` +
       `  Stop with Ctrl-C (Kafka keeps running: npm run kafka -- stop)\n`,
   );

@@ -34,7 +34,7 @@ async function announceWhenReady(env: NodeJS.ProcessEnv) {
     if (ready) {
       console.log(
         `\nParley is ready (node ${env.NODE_ID ?? ''})\n` +
-          `  API         ${http}/api\n  Swagger UI  ${http}/docs\n  WebSocket   ws://localhost:${env.WS_PORT ?? 3001}/ws\n` +
+          `  Web client  ${http}/\n  API         ${http}/api\n  Swagger UI  ${http}/docs\n  WebSocket   ws://localhost:${env.WS_PORT ?? 3001}/ws\n` +
           `  Stop with Ctrl-C (Kafka keeps running: npm run kafka -- stop)\n`,
       );
       return;
