@@ -15,6 +15,8 @@ export interface RunningNode {
   httpPort: number;
   /** The WebSocket gateway's bound port (config.ws.port may be 0). */
   wsPort: number;
+  /** The configuration it runs with: tests find its topics, database and ports here. */
+  config: AppConfig;
   container: Container;
   logger: Logger;
   /** Graceful: stop accepting, drain, flush the producer, commit offsets, close pools. */
@@ -80,7 +82,7 @@ export async function startNode(config: AppConfig, options: { migrate?: boolean;
     const wsPort = container.get(TOKENS.WebSocketGateway).port ?? config.ws.port;
     logger.info({ httpPort, wsPort, node: config.nodeId }, 'parley node started');
 
-    return { nodeId: config.nodeId, httpPort, wsPort, container, logger, stop: stopAll };
+    return { nodeId: config.nodeId, httpPort, wsPort, config, container, logger, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import type { ChatEvent } from '../../src/application/ports/event-publisher';
-import { decodeEvent } from '../../src/infrastructure/kafka/event-codec';
+import type { RunningNode } from '../../src/composition/node';
+import { decodeEvent, encodeEvent, eventKey } from '../../src/infrastructure/kafka/event-codec';
+import { topicNames, type TopicNames } from '../../src/infrastructure/kafka/topics';
 
 /**
  * Every event of a topic, every partition from its start to where it ends at the time of the
@@ -41,4 +43,26 @@ export async function readTopicEvents(kafka: Kafka, topic: string, timeoutMs = 2
 /** The ids of the accepted messages in the topic (as `readTopicEvents` reads them). */
 export async function acceptedIds(kafka: Kafka, topic: string): Promise<string[]> {
   return (await readTopicEvents(kafka, topic)).flatMap((event) => (event.type === 'message.accepted' ? [event.message.id] : []));
+}
+
+/** A node's topics: the names its configuration gives them. */
+export const topicsOf = (node: RunningNode): TopicNames => topicNames(node.config.kafka.topicPrefix);
+
+/** A Kafka client of the test's own, on the node's brokers: what an operator's kcat would see. */
+const kafkaOf = (node: RunningNode) => new Kafka({ clientId: 'parley-tests', brokers: node.config.kafka.brokers, logLevel: logLevel.NOTHING });
+
+/** Every event on one of a node's topics up to its current end, decoded (see readTopicEvents). */
+export function nodeTopicEvents(node: RunningNode, topic: keyof TopicNames): Promise<ChatEvent[]> {
+  return readTopicEvents(kafkaOf(node), topicsOf(node)[topic]);
+}
+
+/** Publishes an event on a node's topic as the node would (its key and encoding), as a redelivery after a crash does. */
+export async function publishOnNodeTopic(node: RunningNode, topic: keyof TopicNames, event: ChatEvent): Promise<void> {
+  const producer = kafkaOf(node).producer();
+  await producer.connect();
+  try {
+    await producer.send({ topic: topicsOf(node)[topic], acks: -1, messages: [{ key: eventKey(event), value: encodeEvent(event) }] });
+  } finally {
+    await producer.disconnect();
+  }
 }

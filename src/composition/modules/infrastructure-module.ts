@@ -9,7 +9,7 @@ import { topicNames } from '../../infrastructure/kafka/topics';
 import { createLogger } from '../../infrastructure/logging/logger';
 import { createMetrics } from '../../infrastructure/metrics/metrics';
 import { sql } from 'kysely';
-import type { NodeHooks } from '../node-hooks';
+import { NODE_HOOKS, type NodeHooks } from '../node-hooks';
 import { TOKENS } from '../tokens';
 
 const KafkaHealthToken = Symbol.for('parley.infrastructure.KafkaHealth') as ServiceIdentifier<KafkaHealth>;
@@ -18,6 +18,7 @@ const KafkaHealthToken = Symbol.for('parley.infrastructure.KafkaHealth') as Serv
 export const infrastructureModule = (config: AppConfig, hooks: NodeHooks) =>
   new ContainerModule(({ bind }) => {
     bind(TOKENS.Config).toConstantValue(config);
+    bind(NODE_HOOKS).toConstantValue(hooks);
     bind(TOKENS.Logger).toConstantValue(createLogger({ level: config.logLevel, nodeId: config.nodeId }));
     bind(TOKENS.Metrics).toDynamicValue(() => createMetrics()).inSingletonScope();
     bind(TOKENS.Database)

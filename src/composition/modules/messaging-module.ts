@@ -22,6 +22,7 @@ import { KafkajsFanoutConsumer } from '../../infrastructure/kafka/kafkajs-fanout
 import { KafkajsStoreConsumer } from '../../infrastructure/kafka/kafkajs-store-consumer';
 import { messagesController } from '../../interfaces/http/controllers/messages-controller';
 import { roomsController } from '../../interfaces/http/controllers/rooms-controller';
+import { NODE_HOOKS } from '../node-hooks';
 import { TOKENS } from '../tokens';
 
 // Collaborators only this area uses: named here rather than in the shared TOKENS.
@@ -77,7 +78,10 @@ export const messagingModule = (config: AppConfig) =>
     );
     bind(TOKENS.NodeService).toDynamicValue((ctx) => {
       // The WebSocket gateway binds LocalDelivery; asked for at delivery time, so a node without one still runs.
-      const localDelivery = () => ctx.get(TOKENS.LocalDelivery, { optional: true });
+      const sockets = () => ctx.get(TOKENS.LocalDelivery, { optional: true });
+      const tap = ctx.get(NODE_HOOKS).localDelivery;
+      const tapped = tap && sockets() ? tap(sockets()!) : undefined;
+      const localDelivery = tapped ? () => tapped : sockets;
       const sessionEnds = ctx.getAll(TOKENS.SessionEndListener, { optional: true }) ?? [];
       return new KafkajsFanoutConsumer(ctx.get(TOKENS.Kafka), ctx.get(TOKENS.Topics), localDelivery, sessionEnds, ctx.get(TOKENS.Metrics), ctx.get(TOKENS.Logger), {
         topicPrefix: config.kafka.topicPrefix,

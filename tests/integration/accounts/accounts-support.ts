@@ -1,9 +1,9 @@
 import type { ChatEvent } from '../../../src/application/ports/event-publisher';
 import type { RunningNode } from '../../../src/composition/node';
-import { TOKENS } from '../../../src/composition/tokens';
 import { ApiClient } from '../../support/api-client';
 import { signUpWith } from '../../support/sign-up';
-import { readTopicEvents } from '../../support/topic-reader';
+import { eventually } from '../../support/eventually';
+import { nodeTopicEvents } from '../../support/topic-reader';
 
 export { PASSWORD, uniqueName } from '../../support/sign-up';
 
@@ -25,11 +25,5 @@ export { query } from '../../support/database';
 
 /** Waits until the control topic holds an event that matches, or fails after the timeout. */
 export async function waitForControlEvent(node: RunningNode, match: (event: ChatEvent) => boolean, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = (await readTopicEvents(node.container.get(TOKENS.Kafka), node.container.get(TOKENS.Topics).control)).find(match);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error('no matching control event');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return (await eventually(async () => (await nodeTopicEvents(node, 'control')).find(match), Boolean, timeoutMs))!;
 }

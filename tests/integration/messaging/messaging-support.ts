@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { RunningNode } from '../../../src/composition/node';
-import { TOKENS } from '../../../src/composition/tokens';
 import type { ChatEvent } from '../../../src/application/ports/event-publisher';
 import { ApiClient } from '../../support/api-client';
 import { query } from '../../support/database';
-import type { TestEnvironment } from '../../support/test-node';
+import { createTestEnvironment, startTestNode, type TestEnvironment } from '../../support/test-node';
 import { signUpWith } from '../../support/sign-up';
-import { readTopicEvents } from '../../support/topic-reader';
+import { nodeTopicEvents } from '../../support/topic-reader';
 
 export const clientOn = (node: { httpPort: number }) => new ApiClient(`http://127.0.0.1:${node.httpPort}`);
 
@@ -36,8 +35,26 @@ export { eventually } from '../../support/eventually';
 
 /** Every record on a topic up to its current end, decoded. */
 export async function topicEvents(node: RunningNode, topic: 'accepted' | 'stored'): Promise<ChatEvent[]> {
-  return readTopicEvents(node.container.get(TOKENS.Kafka), node.container.get(TOKENS.Topics)[topic]);
+  return nodeTopicEvents(node, topic);
 }
 
 /** Seqs 1..n without gaps or repeats. */
 export const gapFree = (rows: { seq: string | number }[]) => rows.map((row) => Number(row.seq)).every((seq, index) => seq === index + 1);
+
+/**
+ * Two nodes on one Kafka and Postgres for the calling test file: started before its first test,
+ * stopped after its last. Read them inside tests (`nodes.a`), not at collection time.
+ */
+export function twoNodesPerFile() {
+  const nodes = {} as { environment: TestEnvironment; a: RunningNode; b: RunningNode };
+  beforeAll(async () => {
+    nodes.environment = await createTestEnvironment();
+    nodes.a = await startTestNode(nodes.environment);
+    nodes.b = await startTestNode(nodes.environment);
+  });
+  afterAll(async () => {
+    await nodes.b?.stop();
+    await nodes.a?.stop();
+  });
+  return nodes;
+}

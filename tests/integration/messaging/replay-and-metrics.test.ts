@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners } from 'kafkajs';
 import type { RunningNode } from '../../../src/composition/node';
-import { TOKENS } from '../../../src/composition/tokens';
 import { directConversationId, roomConversationId } from '../../../src/domain/conversation';
 import { createTestEnvironment, startTestNode, type TestEnvironment } from '../../support/test-node';
+import { topicsOf } from '../../support/topic-reader';
 import { openSocket, signUp } from '../ws/ws-support';
-import { eventually, rowsOf, signedUpUser, uniqueRoom } from './messaging-support';
+import { eventually, rowsOf, uniqueRoom } from './messaging-support';
 
 describe('replay for a resuming client, and the pipeline metrics', () => {
   let environment: TestEnvironment;
@@ -13,37 +13,40 @@ describe('replay for a resuming client, and the pipeline metrics', () => {
 
   beforeAll(async () => {
     environment = await createTestEnvironment();
-    node = await startTestNode(environment);
+    node = await startTestNode(environment, { RESUME_MAX_MESSAGES: '3' });
   });
   afterAll(() => node?.stop());
 
   it('when a client resumes, then it gets what it missed per conversation, resync_required past the bound and not_found where it takes no part', async () => {
-    const alice = await signedUpUser(node, 'alice');
-    const bob = await signedUpUser(node, 'bob');
+    const [alice, bob] = await Promise.all([signUp(node, 'alice'), signUp(node, 'bob')]);
     const room = uniqueRoom('resume');
     const closed = uniqueRoom('closed');
-    await alice.client.post('/api/rooms', { name: room });
-    await bob.client.post('/api/rooms', { name: closed });
-    for (let i = 1; i <= 5; i++) await bob.client.post('/api/messages', { to: { userId: alice.id }, body: `dm${i}` });
-    for (let i = 1; i <= 4; i++) await alice.client.post('/api/messages', { to: { room }, body: `room${i}` });
-    const dm = directConversationId(alice.id, bob.id);
+    await alice.api.post('/api/rooms', { name: room });
+    await bob.api.post('/api/rooms', { name: closed });
+    for (let i = 1; i <= 5; i++) await bob.api.post('/api/messages', { to: { userId: alice.user.id }, body: `dm${i}` });
+    for (let i = 1; i <= 4; i++) await alice.api.post('/api/messages', { to: { room }, body: `room${i}` });
+    const dm = directConversationId(alice.user.id, bob.user.id);
     await eventually(() => rowsOf(environment, dm), (rows) => rows.length === 5);
     await eventually(() => rowsOf(environment, roomConversationId(room)), (rows) => rows.length === 4);
 
-    const replay = node.container.get(TOKENS.ReplayMessages);
-    const results = await replay.execute({
-      userId: alice.id,
-      since: { [dm]: 2, [roomConversationId(room)]: 0, [roomConversationId(closed)]: 0, 'dm:someone:else': 0 },
-      max: 3,
-    });
-    expect(results).toEqual([
-      { conversationId: dm, messages: [3, 4, 5].map((seq) => expect.objectContaining({ seq, body: `dm${seq}` })) },
-      { conversationId: roomConversationId(room), error: 'resync_required' },
-      { conversationId: roomConversationId(closed), error: 'not_found' },
-      { conversationId: 'dm:someone:else', error: 'not_found' },
+    // Through the real entry point: a resume frame on a socket (this node replays at most RESUME_MAX_MESSAGES = 3).
+    const socket = await openSocket(node, alice);
+    socket.send({ type: 'resume', since: { [dm]: 2, [roomConversationId(room)]: 0, [roomConversationId(closed)]: 0, 'dm:someone:else': 0 } });
+    await socket.waitFor((frame) => frame.type === 'resumed');
+    expect(socket.messages(dm).map((message) => [message.seq, message.body])).toEqual([3, 4, 5].map((seq) => [seq, `dm${seq}`]));
+    expect(socket.messages(roomConversationId(room))).toEqual([]);
+    const errors = socket.frames.filter((frame) => frame.type === 'error').map((frame) => [frame.conversationId, frame.code]);
+    expect(errors).toEqual([
+      [roomConversationId(room), 'resync_required'],
+      [roomConversationId(closed), 'not_found'],
+      ['dm:someone:else', 'not_found'],
     ]);
-    const upToDate = await replay.execute({ userId: alice.id, since: { [dm]: 5 }, max: 3 });
-    expect(upToDate).toEqual([{ conversationId: dm, messages: [] }]);
+
+    const upToDate = await openSocket(node, alice);
+    upToDate.send({ type: 'resume', since: { [dm]: 5 } });
+    await upToDate.waitFor((frame) => frame.type === 'resumed');
+    expect(upToDate.frames.map((frame) => frame.type)).toEqual(['hello', 'resumed']);
+    await Promise.all([socket.close(), upToDate.close()]);
   });
 
   it('when messages flow over HTTP and WebSocket and some are refused, then /metrics moves accepted, stored, delivered, rejected by code, both latency histograms and lag on every partition', async () => {
@@ -116,7 +119,7 @@ describe('replay for a resuming client, and the pipeline metrics', () => {
     expect(delta('parley_message_store_to_delivery_seconds_sum')).toBeGreaterThan(0);
 
     // Lag per partition: the store group on every partition of the accepted topic, the fan-out on every one of the stored topic; all drained.
-    const topics = node.container.get(TOKENS.Topics);
+    const topics = topicsOf(node);
     const lag = (group: string, topic: string) =>
       [...after.entries()]
         .filter(([name]) => name.startsWith(`parley_consumer_lag{group="${group}",topic="${topic}",`))
