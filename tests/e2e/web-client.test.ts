@@ -128,27 +128,47 @@ it('when two people exchange direct messages, then they arrive live, the unread 
   await until(() => badge.textContent(), (text) => text === '2');
   await alice.page.screenshot({ path: path.join(ARTIFACTS, 'web-client-inbox.png') });
 
+  // Bob is online: Alice watches the people of her direct conversations.
+  await until(() => inboxItem(alice.page, conversationId).getByTestId('presence-dot').getAttribute('data-online'), (online) => online === 'true');
+
   await inboxItem(alice.page, conversationId).click();
   await until(() => badge.count(), (count) => count === 0);
   expect(await shownMessages(alice.page)).toEqual([
     { seq: 1, body: 'hello Alice' },
     { seq: 2, body: 'are you there?' },
   ]);
+  // Seen on Alice's screen: Bob's page shows the read receipt under his last message.
+  const receipt = bob.page.getByTestId('message').filter({ has: bob.page.getByTestId('read-receipt') });
+  await until(() => receipt.count(), (count) => count === 1);
+  expect(await receipt.getAttribute('data-seq')).toBe('2');
 
-  // Shift+Enter is a new line; Enter sends the whole.
+  // Alice types: Bob sees it until her message arrives.
   const composer = alice.page.getByTestId('composer');
   await composer.fill('line one');
+  const typing = bob.page.getByTestId('typing-indicator');
+  await until(() => typing.isVisible(), Boolean);
+  expect(await typing.textContent()).toBe(`${alice.username} is typing…`);
+
+  // Shift+Enter is a new line; Enter sends the whole.
   await composer.press('Shift+Enter');
   await composer.pressSequentially('line two');
   await composer.press('Enter');
   await until(() => shownMessages(bob.page), (shown) => shown.length === 3);
   expect((await shownMessages(bob.page))[2]).toEqual({ seq: 3, body: 'line one\nline two' });
+  await until(() => typing.isHidden(), Boolean);
 
   // Past 4,000 characters the page says so and does not send.
   await composer.fill('x'.repeat(4001));
   expect(await alice.page.getByTestId('composer-limit').textContent()).toContain('Too long: 4,001 of 4,000');
   expect(await alice.page.getByTestId('send-button').isDisabled()).toBe(true);
   await composer.fill('');
+
+  // A reload comes back to the same inbox from the server, read.
+  await alice.page.reload();
+  await until(() => inboxItem(alice.page, conversationId).count(), (count) => count === 1);
+  expect(await inboxItem(alice.page, conversationId).getByTestId('unread-badge').count()).toBe(0);
+  await inboxItem(alice.page, conversationId).click();
+  await until(() => shownMessages(alice.page), (shown) => shown.length === 3);
   await bob.page.screenshot({ path: path.join(ARTIFACTS, 'web-client-conversation-360px.png') });
   await alice.page.screenshot({ path: path.join(ARTIFACTS, 'web-client-conversation.png') });
 });
