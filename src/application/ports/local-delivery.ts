@@ -1,4 +1,11 @@
+import type { ConversationId } from '../../domain/conversation';
 import type { StoredMessage } from '../../domain/message';
+
+export interface ReadReceipt {
+  conversationId: ConversationId;
+  userId: string;
+  seq: number;
+}
 
 /**
  * This node's own connections. The fan-out consumer calls it for every stored message
@@ -14,4 +21,6 @@ export interface LocalDelivery {
   closeSession(sessionKey: string): void;
   /** Closes every socket of this user (deactivation). */
   closeUser(userId: string): void;
+  /** Tells these users' sockets on this node that `read.userId` read up to `read.seq`, except the connection `origin` that reported it. */
+  deliverRead(read: ReadReceipt, recipients: readonly string[], origin?: string): void;
 }

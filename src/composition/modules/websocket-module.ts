@@ -2,6 +2,7 @@ import { ContainerModule } from 'inversify';
 import type { AppConfig } from '../../infrastructure/config/config';
 import { UwsWebSocketGateway } from '../../interfaces/ws/websocket-gateway';
 import { TOKENS } from '../tokens';
+import { CONVERSATION_TASKS } from './conversations-module';
 
 /**
  * The uWebSockets.js gateway: this node's sockets, and the LocalDelivery the fan-out
@@ -21,6 +22,7 @@ export const websocketModule = (config: AppConfig) =>
             replayMessages: ctx.get(TOKENS.ReplayMessages),
             // The process's one producer, as HTTP requests get it.
             publisher: ctx.get(TOKENS.EventPublisher),
+            markConversationRead: ctx.get(CONVERSATION_TASKS.MarkConversationRead),
             presence,
             localPresence: ctx.get(TOKENS.LocalPresence),
             shareTyping: ctx.get(TOKENS.ShareTyping),

@@ -150,6 +150,8 @@ export class KafkajsFanoutConsumer {
           return delivery.closeSession(event.sessionKey);
         case 'user.deactivated':
           return delivery.closeUser(event.userId);
+        case 'conversation.read':
+          return delivery.deliverRead(event, event.recipients, event.origin);
       }
     } catch (error) {
       // One bad socket must not stop delivery to every other one.

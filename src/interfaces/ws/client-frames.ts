@@ -1,4 +1,5 @@
 import type { EventPublisher } from '../../application/ports/event-publisher';
+import type { MarkConversationRead } from '../../application/use-cases/mark-conversation-read';
 import type { ReplayMessages } from '../../application/use-cases/replay-messages';
 import type { SendMessage } from '../../application/use-cases/send-message';
 import { DomainError } from '../../domain/errors';
@@ -7,7 +8,7 @@ import { asDependencyFailure } from '../../infrastructure/errors/dependency-fail
 import type { Logger } from '../../infrastructure/logging/logger';
 import type { Metrics } from '../../infrastructure/metrics/metrics';
 import { presentMessage } from '../message-presenter';
-import { parseClientFrame, type ResumeFrame, type SendFrame, type ServerFrame } from './frames';
+import { parseClientFrame, type ReadFrame, type ResumeFrame, type SendFrame, type ServerFrame } from './frames';
 import type { TypingFrame } from './signal-frames';
 import { drained, type GatewaySocket } from './socket-state';
 import type { SocketSignals } from './socket-signals';
@@ -16,6 +17,7 @@ export interface ClientFrameDependencies {
   sendMessage: SendMessage;
   replayMessages: ReplayMessages;
   publisher: EventPublisher;
+  markConversationRead: MarkConversationRead;
   /** Presence watches and typing. */
   signals: SocketSignals;
   resumeMaxMessages: number;
@@ -56,6 +58,7 @@ export class ClientFrames {
     if (parsed.frame.type === 'send') await this.send(socket, parsed.frame);
     else if (parsed.frame.type === 'resume') await this.resume(socket, parsed.frame);
     else if (parsed.frame.type === 'watch') this.deps.signals.watch(socket, parsed.frame);
+    else if (parsed.frame.type === 'read') await this.read(socket, parsed.frame);
     else await this.typing(socket, parsed.frame);
   }
 
@@ -76,6 +79,16 @@ export class ClientFrames {
       const known = this.asDomainError(error, 'send');
       this.deps.metrics.messagesRejected.inc({ code: known.code });
       this.deps.write(socket, { type: 'error', ...errorBody(known), clientMessageId });
+    }
+  }
+
+  /** Nothing answers a read frame but a refusal; the socket's own id keeps the announcement from echoing back to it. */
+  private async read(socket: GatewaySocket, frame: ReadFrame): Promise<void> {
+    const { user, connectionId } = socket.getUserData();
+    try {
+      await this.deps.markConversationRead.execute({ userId: user.id, conversationId: frame.conversationId, seq: frame.seq, origin: connectionId }, this.deps.publisher);
+    } catch (error) {
+      this.deps.write(socket, { type: 'error', ...errorBody(this.asDomainError(error, 'read')), conversationId: frame.conversationId });
     }
   }
 

@@ -22,9 +22,17 @@ const resumeFrame = z.object({
   }),
 });
 
+/** I have read the conversation up to `seq`: the rules of PUT /api/conversations/{id}/read. */
+const readFrame = z.object({
+  type: z.literal('read'),
+  conversationId: z.string().min(1).max(200),
+  seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+
 export type SendFrame = z.infer<typeof sendFrame>;
 export type ResumeFrame = z.infer<typeof resumeFrame>;
-export type ClientFrame = SendFrame | ResumeFrame | WatchFrame | TypingFrame;
+export type ReadFrame = z.infer<typeof readFrame>;
+export type ClientFrame = SendFrame | ResumeFrame | WatchFrame | TypingFrame | ReadFrame;
 
 // U+0000 is refused in any string or key of a frame, as over HTTP: a resume key `room:\u0000` must not reach SQL.
 const schemas: Record<ClientFrame['type'], z.ZodType<ClientFrame>> = {
@@ -32,6 +40,7 @@ const schemas: Record<ClientFrame['type'], z.ZodType<ClientFrame>> = {
   resume: refusingNul(resumeFrame),
   watch: refusingNul(watchFrame),
   typing: refusingNul(typingFrame),
+  read: refusingNul(readFrame),
 };
 
 /** What the server sends. */
@@ -40,6 +49,8 @@ export type ServerFrame =
   | { type: 'message'; message: PresentedMessage }
   | { type: 'ack'; clientMessageId: string; message: PresentedMessage }
   | { type: 'resumed' }
+  /** `userId` read the conversation up to `seq`: my other devices, or a read receipt from the other person. */
+  | { type: 'read'; conversationId: string; userId: string; seq: number }
   | SignalServerFrame
   | {
       type: 'error';
@@ -52,7 +63,14 @@ export type ServerFrame =
 
 export type ParsedFrame =
   | { ok: true; frame: ClientFrame }
-  | { ok: false; code: 'malformed_json' | 'unknown_frame' | 'validation_failed'; message: string; clientMessageId?: string; details?: Record<string, unknown> };
+  | {
+      ok: false;
+      code: 'malformed_json' | 'unknown_frame' | 'validation_failed';
+      message: string;
+      clientMessageId?: string;
+      conversationId?: string;
+      details?: Record<string, unknown>;
+    };
 
 /**
  * The clientMessageId of a frame refused before it is parsed (rate_limited), so the client
@@ -81,12 +99,13 @@ export function parseClientFrame(text: string): ParsedFrame {
   if (!schema) return { ok: false, code: 'unknown_frame', message: `Frames have a type: ${Object.keys(schemas).map((type) => `"${type}"`).join(', ')}.` };
   const result = schema.safeParse(raw);
   if (result.success) return { ok: true, frame: result.data };
-  const clientMessageId = (raw as { clientMessageId?: unknown }).clientMessageId;
+  const { clientMessageId, conversationId } = raw as { clientMessageId?: unknown; conversationId?: unknown };
   return {
     ok: false,
     code: 'validation_failed',
     message: 'The frame is not valid.',
     ...(typeof clientMessageId === 'string' ? { clientMessageId } : {}),
+    ...(typeof conversationId === 'string' && conversationId.length <= 200 ? { conversationId } : {}),
     details: { fields: result.error.issues.map((issue) => ({ field: issue.path.join('.') || '(frame)', message: issue.message })) },
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'uWebSockets.js';
 import type { AuthenticatedSession } from '../../application/ports/session-authenticator';
 import type { StoredMessage } from '../../domain/message';
@@ -30,6 +31,8 @@ export interface SocketState {
   drainWaiters: (() => void)[];
   /** Set by the close handler: uWS forbids touching a closed socket, and async work may finish later. */
   closed: boolean;
+  /** Names this socket among every node's: an event it caused (its `read`) is not echoed back to it. */
+  connectionId: string;
   /** The users whose presence this socket watches (its last `watch`). */
   watching: ReadonlySet<string>;
   /** Drops this socket's typing frames that come too soon after the last one for the conversation. */
@@ -52,6 +55,7 @@ export function newSocketState(session: AuthenticatedSession): SocketState {
     pending: 0,
     drainWaiters: [],
     closed: false,
+    connectionId: randomUUID(),
     watching: new Set(),
     typingGate: new TypingGate(),
   };

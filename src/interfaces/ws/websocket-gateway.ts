@@ -1,8 +1,9 @@
 import type { TemplatedApp, us_listen_socket, us_socket, WebSocketBehavior } from 'uWebSockets.js';
 import type { LocalPresence } from '../../application/presence/local-presence';
 import type { EventPublisher } from '../../application/ports/event-publisher';
-import type { LocalDelivery } from '../../application/ports/local-delivery';
+import type { LocalDelivery, ReadReceipt } from '../../application/ports/local-delivery';
 import type { SessionAuthenticator } from '../../application/ports/session-authenticator';
+import type { MarkConversationRead } from '../../application/use-cases/mark-conversation-read';
 import type { ReplayMessages } from '../../application/use-cases/replay-messages';
 import type { SendMessage } from '../../application/use-cases/send-message';
 import type { ShareTyping } from '../../application/use-cases/share-typing';
@@ -35,6 +36,7 @@ export interface WebSocketGatewayDependencies {
   sendMessage: SendMessage;
   replayMessages: ReplayMessages;
   publisher: EventPublisher;
+  markConversationRead: MarkConversationRead;
   /** Who is online on any node (answers `watch` snapshots). */
   presence: { status(userId: string): PresenceStatus };
   /** Told when a user's first socket here opens and last one closes. */
@@ -150,6 +152,16 @@ export class UwsWebSocketGateway implements LocalDelivery {
 
   closeUser(userId: string): void {
     for (const socket of this.registry.ofUser(userId)) socket.end(CLOSE.signedOut, 'account deactivated');
+  }
+
+  deliverRead(read: ReadReceipt, recipients: readonly string[], origin?: string): void {
+    const frame = JSON.stringify({ type: 'read', conversationId: read.conversationId, userId: read.userId, seq: read.seq } satisfies ServerFrame);
+    for (const userId of new Set(recipients)) {
+      for (const socket of this.registry.ofUser(userId)) {
+        const state = socket.getUserData();
+        if (!state.closed && state.connectionId !== origin) socket.send(frame, false);
+      }
+    }
   }
 
   private behavior(): WebSocketBehavior<SocketState> {
