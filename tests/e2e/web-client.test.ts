@@ -111,6 +111,25 @@ it('when a sign-up or log-in is refused, then the form says why: taken username,
   await until(() => alice.page.getByTestId('connection-state').getAttribute('data-state'), (state) => state === 'online');
 });
 
+it('when log-ins are throttled, then the form says so with the time left and holds the button', async () => {
+  const target = await person('throttled');
+  await target.page.getByTestId('logout').click();
+  await target.page.getByTestId('login-username').fill(target.username);
+  await target.page.getByTestId('login-password').fill('not the password');
+  const statuses: number[] = [];
+  while (!statuses.includes(429) && statuses.length < 10) {
+    const [response] = await Promise.all([
+      target.page.waitForResponse((candidate) => candidate.url().endsWith('/api/auth/login')),
+      target.page.getByTestId('login-submit').click(),
+    ]);
+    statuses.push(response.status());
+    await until(() => target.page.getByTestId('login-submit').isDisabled(), (disabled) => disabled === (response.status() === 429));
+  }
+  // LOGIN_MAX_FAILURES_PER_ACCOUNT_IP (5) wrong passwords, then the throttle.
+  expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+  expect(await target.page.getByTestId('login-error').textContent()).toMatch(/^Too many attempts\. Try again in 1[45] min \d+ s\.$/);
+});
+
 it('when two people exchange direct messages, then they arrive live, the unread badge counts and clears, and Enter, Shift+Enter and the limit behave', async () => {
   const alice = await person('alice');
   const bob = await person('bob', { width: 360, height: 740 });
@@ -195,9 +214,19 @@ it('when someone sends 40 messages at once, then the page paces them under the f
   const shown = await until(() => shownMessages(quick.page), (messages) => messages.length >= bodies.length, 60_000);
   expect(shown).toEqual(bodies.map((body, index) => ({ seq: index + 1, body })));
   expect(await quick.page.getByTestId('message-pending').count()).toBe(0);
+
+  // A fresh page shows the latest 15; older pages come as the reader scrolls up (Home on the focused list).
+  await reader.page.reload();
   await inboxItem(reader.page, dmId(await userId(quick), await userId(reader))).click();
-  await until(() => shownMessages(reader.page), (messages) => messages.length >= bodies.length);
+  const seqs = async () => (await shownMessages(reader.page)).map((message) => message.seq);
+  await until(seqs, (shownSeqs) => shownSeqs.length === 15);
+  expect(await seqs()).toEqual(Array.from({ length: 15 }, (_, index) => 26 + index));
+  await reader.page.getByTestId('message-list').press('Home');
+  await until(seqs, (shownSeqs) => shownSeqs.length === 30);
+  await reader.page.getByTestId('message-list').press('Home');
+  await until(seqs, (shownSeqs) => shownSeqs.length === 40);
   expect(await shownMessages(reader.page)).toEqual(shown);
+  expect(await reader.page.getByTestId('load-older').count()).toBe(0);
 });
 
 it('when three people in a room sit on both nodes, then each sees every message once and in order', async () => {
@@ -233,6 +262,15 @@ it('when three people in a room sit on both nodes, then each sees every message 
   const orders = await Promise.all(trio.map((member) => shownMessages(member.page)));
   expect(orders[1]).toEqual(orders[0]);
   expect(orders[2]).toEqual(orders[0]);
+
+  // The lobby finds the room by the start of its name; leaving takes it out of the inbox.
+  const [, , erin] = trio;
+  await erin!.page.getByTestId('room-leave').click();
+  await erin!.page.getByTestId('tab-chats').click();
+  await until(() => inboxItem(erin!.page, `room:${room}`).count(), (count) => count === 0);
+  await erin!.page.getByTestId('tab-rooms').click();
+  await erin!.page.getByTestId('room-search').fill(room.slice(0, 8));
+  await until(() => erin!.page.getByTestId('room-result').allTextContents(), (names) => names.includes(`#${room}`));
 });
 
 it('when a node stops, then its page shows reconnecting, comes back through nginx to the other node and misses nothing', async () => {

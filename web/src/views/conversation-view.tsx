@@ -34,6 +34,9 @@ export function ConversationView(props: { store: ChatStore; conversation: Conver
 
   useEffect(() => {
     if (atBottom.current) store.markSeen(conversation);
+    // A page that does not fill the screen cannot be scrolled up: fetch the one before it at once.
+    const element = list.current;
+    if (element && conversation.historyLoaded && element.scrollHeight <= element.clientHeight + NEAR_EDGE_PX) void store.loadOlder(conversation);
   });
 
   useEffect(() => {
@@ -72,6 +75,11 @@ export function ConversationView(props: { store: ChatStore; conversation: Conver
       </header>
       <div class="messages" ref={list} onScroll={onScroll} role="log" aria-label={`Messages with ${titleOf(conversation)}`} data-testid="message-list" tabIndex={0}>
         {conversation.loadingOlder && <div class="status">Loading older messages…</div>}
+        {!conversation.loadingOlder && conversation.historyLoaded && conversation.olderCursor && (
+          <button type="button" class="status older" data-testid="load-older" onClick={() => void store.loadOlder(conversation)}>
+            Load older messages
+          </button>
+        )}
         {conversation.historyLoaded && !conversation.olderCursor && conversation.messages.length > 0 && <div class="status">This is the beginning.</div>}
         {conversation.messages.map((message) => {
           const mine = message.sender.id === store.me.id;
