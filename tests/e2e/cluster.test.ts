@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { eventually } from '../support/eventually';
-import { ApiClient } from '../support/api-client';
+import { ApiClient, type ApiResponse } from '../support/api-client';
 import { createTestEnvironment } from '../support/test-node';
 import { connectThroughNginx, startCluster, type ClusterSocket, type RunningCluster } from './cluster-harness';
 
@@ -10,8 +10,6 @@ import { connectThroughNginx, startCluster, type ClusterSocket, type RunningClus
  */
 jest.setTimeout(180_000);
 
-const SETTLE_MS = 1_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let cluster: RunningCluster;
 const sockets: ClusterSocket[] = [];
@@ -43,10 +41,15 @@ async function connect(user: { client: ApiClient }): Promise<ClusterSocket> {
   return socket;
 }
 
-/** Waits until `messageId` reached each socket, then a little longer, and counts its copies. */
-async function copiesOf(messageId: string, on: ClusterSocket[]): Promise<number[]> {
-  await Promise.all(on.map((socket) => socket.client.waitFor((frame) => frame.type === 'message' && frame.message.id === messageId, 15_000)));
-  await sleep(SETTLE_MS);
+/**
+ * Counts the copies of `messageId` on each socket once `later` (a send to the same conversation)
+ * reached them all: a socket gets a conversation in seq order, so a second copy would have come first.
+ */
+async function copiesOf(messageId: string, on: ClusterSocket[], later: () => Promise<ApiResponse>): Promise<number[]> {
+  const marker = await later();
+  expect(marker.status).toBe(202);
+  const markerId = String(marker.body.message.id);
+  await Promise.all(on.map((socket) => socket.client.waitFor((frame) => frame.type === 'message' && frame.message.id === markerId, 15_000)));
   return on.map((socket) => idsOn(socket).filter((id) => id === messageId).length);
 }
 
@@ -71,12 +74,13 @@ it('when sockets connect through nginx, then they land on both nodes and every d
 
   const direct = await alice.client.post('/api/messages', { to: { userId: bob.id }, body: 'hello Bob, across nodes' });
   expect(direct.status).toBe(202);
-  expect(await copiesOf(direct.body.message.id, [...aliceSockets, ...bobSockets])).toEqual([...aliceSockets, ...bobSockets].map(() => 1));
+  const toBob = () => alice.client.post('/api/messages', { to: { userId: bob.id }, body: 'and one more' });
+  expect(await copiesOf(direct.body.message.id, [...aliceSockets, ...bobSockets], toBob)).toEqual([...aliceSockets, ...bobSockets].map(() => 1));
   expect(idsOn(carolSockets[0]!)).not.toContain(direct.body.message.id);
 
   const reply = await bob.client.post('/api/messages', { to: { userId: alice.id }, body: 'hi Alice' });
   expect(reply.status).toBe(202);
-  expect(await copiesOf(reply.body.message.id, [...aliceSockets, ...bobSockets])).toEqual([...aliceSockets, ...bobSockets].map(() => 1));
+  expect(await copiesOf(reply.body.message.id, [...aliceSockets, ...bobSockets], toBob)).toEqual([...aliceSockets, ...bobSockets].map(() => 1));
 
   const room = `lobby-${randomBytes(3).toString('hex')}`;
   expect((await alice.client.post('/api/rooms', { name: room })).status).toBe(201);
@@ -84,7 +88,8 @@ it('when sockets connect through nginx, then they land on both nodes and every d
   expect((await carol.client.post(`/api/rooms/${room}/join`)).status).toBeLessThan(300);
   const posted = await carol.client.post('/api/messages', { to: { room }, body: 'hello room' });
   expect(posted.status).toBe(202);
-  expect(await copiesOf(posted.body.message.id, all())).toEqual(all().map(() => 1));
+  const toRoom = () => carol.client.post('/api/messages', { to: { room }, body: 'and one more' });
+  expect(await copiesOf(posted.body.message.id, all(), toRoom)).toEqual(all().map(() => 1));
 });
 
 it('when a node stops, then its clients reconnect through nginx to the other node, resume and miss nothing', async () => {
@@ -122,7 +127,7 @@ it('when a node stops, then its clients reconnect through nginx to the other nod
   expect(replayed.map((message) => message.seq)).toEqual([lastSeq + 1, lastSeq + 2]);
 
   const live = await erin.client.post('/api/messages', { to: { userId: dave.id }, body: 'after the resume' });
-  expect(await copiesOf(live.body.message.id, [again])).toEqual([1]);
+  expect(await copiesOf(live.body.message.id, [again], () => erin.client.post('/api/messages', { to: { userId: dave.id }, body: 'and one more' }))).toEqual([1]);
   expect(idsOn(again).filter((id) => missed.includes(id))).toEqual(missed);
 });
 

@@ -80,7 +80,10 @@ describe('two nodes: messages over HTTP and WebSocket', () => {
     for (const socket of [aliceSocket, bobSocket]) {
       await socket.waitForCount((f) => f.type === 'message' && ids.includes(f.message.id), 4);
     }
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A later message of the conversation: a socket gets it after any second copy of the others.
+    sent.push(await sendHttp(alice, { userId: bob.user.id }, 'A->B last'));
+    ids.push(sent.at(-1)!.id);
+    for (const socket of [aliceSocket, bobSocket]) await socket.waitFor((f) => f.type === 'message' && f.message.id === ids.at(-1));
     for (const socket of [aliceSocket, bobSocket]) {
       expectOnceInOrder(socket, conversationId, ids);
       expect(socket.messages(conversationId).map((m) => m.body)).toEqual(sent.map((m) => m.body));
@@ -117,7 +120,10 @@ describe('two nodes: messages over HTTP and WebSocket', () => {
     for (const socket of memberSockets) {
       await socket.waitForCount((f) => f.type === 'message' && f.message.conversationId === conversationId, ids.length, 20_000);
     }
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A later message of the room: a socket gets it after any second copy of the others.
+    sent.push(await sendHttp(members[0]!, { room }, 'last'));
+    ids.push(sent.at(-1)!.id);
+    for (const socket of memberSockets) await socket.waitFor((f) => f.type === 'message' && f.message.id === ids.at(-1));
     const history = await members[1]!.api.get(`/api/rooms/${room}/messages?limit=100`);
     expect(history.body.items.map((m: Frame) => m.seq)).toEqual(ids.map((_, index) => index + 1));
     for (const socket of memberSockets) {

@@ -33,6 +33,7 @@ describe('a Parley node on real Kafka and Postgres', () => {
       });
     try {
       expect(await get()).toEqual({ status: 200, reused: false });
+      // Idling past Node's 5 s keep-alive default is what is tested: no event marks it, only time.
       await new Promise((resolve) => setTimeout(resolve, 6_000));
       expect(await get()).toEqual({ status: 200, reused: true });
     } finally {

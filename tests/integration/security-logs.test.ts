@@ -1,4 +1,5 @@
 import { ApiClient } from '../support/api-client';
+import { eventually } from '../support/eventually';
 import { freePort, startNodeProcess, type NodeProcess } from '../support/node-process';
 import { createTestEnvironment, startTestNode, type TestEnvironment } from '../support/test-node';
 
@@ -30,13 +31,8 @@ describe('security logs', () => {
 
   const client = (ip: string, headers: Record<string, string> = {}) => new ApiClient(`http://127.0.0.1:${node.httpPort}`, { 'x-forwarded-for': ip, ...headers });
   /** Log lines of requests that carried this X-Request-Id, once the node has written them. */
-  async function linesOf(requestId: string, count = 1) {
-    const deadline = Date.now() + 5_000;
-    for (;;) {
-      const lines = node.logs().filter((line) => (line.req as { id?: string } | undefined)?.id === requestId);
-      if (lines.length >= count || Date.now() > deadline) return lines;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  function linesOf(requestId: string, count = 1) {
+    return eventually(() => node.logs().filter((line) => (line.req as { id?: string } | undefined)?.id === requestId), (lines) => lines.length >= count, 5_000);
   }
 
   it('when a signed-in user makes a request, then its log line carries the client IP and the user id', async () => {

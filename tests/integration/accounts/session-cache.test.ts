@@ -1,6 +1,7 @@
 import type { RunningNode } from '../../../src/composition/node';
 import { SESSION_CACHE_MS } from '../../../src/infrastructure/session/session-cache';
 import { ApiClient } from '../../support/api-client';
+import { eventually } from '../../support/eventually';
 import { createTestEnvironment, startTestNode } from '../../support/test-node';
 import { registerAs } from './accounts-support';
 
@@ -34,11 +35,7 @@ describe('the per-node session cache', () => {
 
     const loggedOutAt = Date.now();
     expect((await onA.post('/api/auth/logout')).status).toBe(204);
-    let status = 200;
-    while (status === 200 && Date.now() - loggedOutAt < SESSION_CACHE_MS) {
-      status = (await onB.get('/api/auth/me')).status;
-      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const status = await eventually(async () => (await onB.get('/api/auth/me')).status, (code) => code !== 200, SESSION_CACHE_MS);
     expect(status).toBe(401);
     expect(Date.now() - loggedOutAt).toBeLessThan(SESSION_CACHE_MS - 1_000);
   });

@@ -1,5 +1,5 @@
+import type { LocalDelivery } from '../../../src/application/ports/local-delivery';
 import type { RunningNode } from '../../../src/composition/node';
-import { TOKENS } from '../../../src/composition/tokens';
 import { createAdminCommand } from '../../../src/interfaces/cli/create-admin-command';
 import { ApiClient } from '../../support/api-client';
 import { createTestEnvironment, startTestNode, testConfig, type TestEnvironment } from '../../support/test-node';
@@ -9,11 +9,17 @@ import { openSocket, signUp } from './ws-support';
 
 describe('the WebSocket gateway: slow readers, idle sockets and account changes', () => {
   let node: RunningNode;
+  /** This node's sockets, as the fan-out delivers to them: the firehose test plays the fan-out. */
+  let sockets: LocalDelivery;
   let environment: TestEnvironment;
 
   beforeAll(async () => {
     environment = await createTestEnvironment();
-    node = await startTestNode(environment, { WS_MAX_BACKPRESSURE_BYTES: '65536', WS_IDLE_TIMEOUT_SECONDS: '8', WS_MAX_SOCKETS_PER_USER: '3' });
+    node = await startTestNode(
+      environment,
+      { WS_MAX_BACKPRESSURE_BYTES: '65536', WS_IDLE_TIMEOUT_SECONDS: '8', WS_MAX_SOCKETS_PER_USER: '3' },
+      { localDelivery: (delivery) => (sockets = delivery) },
+    );
   });
   afterAll(() => node.stop());
 
@@ -34,11 +40,10 @@ describe('the WebSocket gateway: slow readers, idle sockets and account changes'
     const client = await openSocket(node, reader);
     await waitUntil(async () => (await openGauge()) === 1, 2_000);
     stopReading(client);
-    const delivery = node.container.get(TOKENS.LocalDelivery);
     const body = 'x'.repeat(100_000);
     const base = { conversationId: 'room:firehose', sender: reader.user, to: { room: 'firehose' }, createdAt: new Date() };
     for (let seq = 1; seq <= 400 && (await openGauge()) === 1; seq += 1) {
-      delivery.deliver({ ...base, id: `m${seq}`, seq, body }, [reader.user.id]);
+      sockets.deliver({ ...base, id: `m${seq}`, seq, body }, [reader.user.id]);
       if (seq % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await waitUntil(async () => (await openGauge()) === 0, 5_000);

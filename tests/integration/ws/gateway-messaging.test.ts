@@ -1,5 +1,5 @@
+import type { LocalDelivery } from '../../../src/application/ports/local-delivery';
 import type { RunningNode } from '../../../src/composition/node';
-import { TOKENS } from '../../../src/composition/tokens';
 import { directConversationId } from '../../../src/domain/conversation';
 import { createTestEnvironment, startTestNode } from '../../support/test-node';
 import type { Frame, WsClient } from '../../support/ws-client';
@@ -7,6 +7,8 @@ import { openSocket, signUp, type SignedIn } from './ws-support';
 
 describe('the WebSocket gateway: sending, delivery, resume and logout', () => {
   let node: RunningNode;
+  /** This node's sockets, as the fan-out delivers to them: a test plays the fan-out with it. */
+  let fanOutTo: LocalDelivery;
   let alice: SignedIn;
   let bob: SignedIn;
   const sockets: WsClient[] = [];
@@ -19,7 +21,7 @@ describe('the WebSocket gateway: sending, delivery, resume and logout', () => {
   const cid = () => `c-${Date.now()}-${(counter += 1)}`;
 
   beforeAll(async () => {
-    node = await startTestNode(await createTestEnvironment(), { RESUME_MAX_MESSAGES: '5' });
+    node = await startTestNode(await createTestEnvironment(), { RESUME_MAX_MESSAGES: '5' }, { localDelivery: (delivery) => (fanOutTo = delivery) });
     [alice, bob] = await Promise.all([signUp(node, 'alice'), signUp(node, 'bob')]);
   });
   afterEach(async () => {
@@ -46,7 +48,9 @@ describe('the WebSocket gateway: sending, delivery, resume and logout', () => {
     const stored = await bob.api.get(`/api/messages/${accepted.id}`);
     expect(stored.status).toBe(200);
     expect(stored.body.message.seq).toBe(pushed.message.seq);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A later message of the same conversation comes after any second push of this one.
+    const later = await sendOver(aliceSocket, { userId: bob.user.id }, 'later');
+    await bobSocket.waitFor((f) => f.type === 'message' && f.message.id === later.id);
     expect(bobSocket.messages().filter((m) => m.id === accepted.id)).toHaveLength(1);
   });
 
@@ -58,8 +62,10 @@ describe('the WebSocket gateway: sending, delivery, resume and logout', () => {
     expect(await client.waitFor((f) => f.clientMessageId === 'blank')).toMatchObject({ type: 'error', code: 'validation_failed' });
     client.send({ type: 'send', to: { room: 'no-such-room' }, body: 'hi', clientMessageId: 'no-room' });
     expect(await client.waitFor((f) => f.clientMessageId === 'no-room')).toMatchObject({ type: 'error', code: 'not_found' });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(client.messages()).toEqual([]);
+    // A good send after them is pushed back to its sender; a push of a refused one could only come from a publish before it.
+    const marker = await sendOver(client, { userId: bob.user.id }, 'marker');
+    await client.waitFor((f) => f.type === 'message' && f.message.id === marker.id);
+    expect(client.messages().map((m) => m.body)).toEqual(['marker']);
   });
 
   it('when the same clientMessageId is sent twice, then both acks carry the one message and it is pushed once', async () => {
@@ -70,18 +76,19 @@ describe('the WebSocket gateway: sending, delivery, resume and logout', () => {
     const acks = await aliceSocket.waitForCount((f) => f.type === 'ack' && f.clientMessageId === frame.clientMessageId, 2);
     expect(acks[1]!.message.id).toBe(acks[0]!.message.id);
     await bobSocket.waitFor((f) => f.type === 'message' && f.message.id === acks[0]!.message.id);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A later message of the same conversation comes after any second push of this one.
+    const later = await sendOver(aliceSocket, { userId: bob.user.id }, 'after only once');
+    await bobSocket.waitFor((f) => f.type === 'message' && f.message.id === later.id);
     expect(bobSocket.messages().filter((m) => m.body === 'only once')).toHaveLength(1);
   });
 
   it('when the fan-out repeats a message (at-least-once), then each socket still gets it once and in seq order', async () => {
     const client = await open(alice);
-    const delivery = node.container.get(TOKENS.LocalDelivery);
     const base = { conversationId: 'room:replayed', sender: bob.user, to: { room: 'replayed' }, createdAt: new Date() };
-    for (const seq of [1, 2, 2, 1, 3, 3]) delivery.deliver({ ...base, id: `m${seq}`, seq, body: `n${seq}` }, [alice.user.id, alice.user.id]);
-    await client.waitForCount((f) => f.type === 'message', 3);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(client.messages('room:replayed').map((m) => m.seq)).toEqual([1, 2, 3]);
+    for (const seq of [1, 2, 2, 1, 3, 3, 4]) fanOutTo.deliver({ ...base, id: `m${seq}`, seq, body: `n${seq}` }, [alice.user.id, alice.user.id]);
+    // Seq 4 is written after every repeat before it: once it is here, any repeat would be too.
+    await client.waitFor((f) => f.type === 'message' && f.message.seq === 4);
+    expect(client.messages('room:replayed').map((m) => m.seq)).toEqual([1, 2, 3, 4]);
   });
 
   it('when a client resumes after a disconnect, then it gets exactly the missed messages in order, then resumed', async () => {

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
+import type { LocalDelivery } from '../../../src/application/ports/local-delivery';
 import type { RunningNode } from '../../../src/composition/node';
-import { TOKENS } from '../../../src/composition/tokens';
 import { directConversationId } from '../../../src/domain/conversation';
 import type { StoredMessage } from '../../../src/domain/message';
 import { ApiClient } from '../../support/api-client';
@@ -18,10 +18,12 @@ import { openSocket, signUp, type SignedIn } from './ws-support';
 describe('live delivery keeps every seq of an open socket', () => {
   let environment: TestEnvironment;
   let nodeA: RunningNode;
+  /** Node A's sockets, as its fan-out delivers to them: a test plays a fan-out that skipped seqs. */
+  let socketsOfA: LocalDelivery;
 
   beforeAll(async () => {
     environment = await createTestEnvironment();
-    nodeA = await startTestNode(environment);
+    nodeA = await startTestNode(environment, {}, { localDelivery: (delivery) => (socketsOfA = delivery) });
   });
   afterAll(() => nodeA.stop());
 
@@ -41,9 +43,8 @@ describe('live delivery keeps every seq of an open socket', () => {
     const history = await waitForHistory(bob.api, alice.user.id, 5);
     const socket = await openSocket(nodeA, bob);
     // As a fan-out that skipped seqs 3 and 4 would hand them over: 2, then 5.
-    const delivery = nodeA.container.get(TOKENS.LocalDelivery);
-    delivery.deliver(history[1]!, [bob.user.id]);
-    delivery.deliver(history[4]!, [bob.user.id]);
+    socketsOfA.deliver(history[1]!, [bob.user.id]);
+    socketsOfA.deliver(history[4]!, [bob.user.id]);
     await socket.waitForCount((frame) => frame.type === 'message', 4);
     expect(seqsOf(socket, conversation)).toEqual([2, 3, 4, 5]);
     await sendAll(alice, bob, ['6']);
@@ -60,7 +61,7 @@ describe('live delivery keeps every seq of an open socket', () => {
     const history = await waitForHistory(bob.api, alice.user.id, 4);
     const socket = await WsClient.connect(`ws://127.0.0.1:${nodeA.wsPort}/ws`, { cookie: bob.api.cookieHeader() });
     // Seq 4 is fanned out before the client's resume (it had seq 1) is read.
-    nodeA.container.get(TOKENS.LocalDelivery).deliver(history[3]!, [bob.user.id]);
+    socketsOfA.deliver(history[3]!, [bob.user.id]);
     socket.send({ type: 'resume', since: { [conversation]: 1 } });
     await socket.waitFor((frame) => frame.type === 'resumed');
     await socket.waitForCount((frame) => frame.type === 'message', 3);

@@ -36,7 +36,8 @@ describe('open sockets re-check their session', () => {
     const alice = await signUp(lazy, 'alice');
     const bob = await signUp(lazy, 'bob');
     const socket = await openSocket(lazy, alice);
-    // Past the few seconds a verdict is trusted for.
+    // Past the 5 s a session verdict is trusted for before a send (SEND_CHECK_MS): no event marks
+    // that moment, the time passing is the condition itself.
     await new Promise((resolve) => setTimeout(resolve, 5_500));
     await revokeBehindTheNodesBack(sessionCookie(alice.api).sessionId);
     socket.send({ type: 'send', to: { userId: bob.user.id }, body: 'after logout', clientMessageId: 'late' });

@@ -14,6 +14,19 @@ function setUp() {
   return { requests, publisher, send, publishedIds };
 }
 
+/** Resolves once the log has answered `count` reservations. */
+function reservationsMade(requests: InMemoryRequestLog, count: number): Promise<void> {
+  const reserve = requests.reserve.bind(requests);
+  let made = 0;
+  return new Promise((resolve) => {
+    requests.reserve = async (message) => {
+      const answer = await reserve(message);
+      if ((made += 1) === count) resolve();
+      return answer;
+    };
+  });
+}
+
 describe('SendMessage: one message per clientMessageId through failures and races', () => {
   it('when a clientMessageId is new, then the message is published once and marked published', async () => {
     const { send, publishedIds, requests } = setUp();
@@ -42,11 +55,13 @@ describe('SendMessage: one message per clientMessageId through failures and race
   });
 
   it('when two sends race and the first is still publishing, then the second waits and answers with the original', async () => {
-    const { send, publisher, publishedIds } = setUp();
+    const { send, publisher, publishedIds, requests } = setUp();
     publisher.hangNext();
+    const reservedTwice = reservationsMade(requests, 2);
     const first = send('c1');
     const second = send('c1');
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // The second send has found the first one's reservation pending before the first publishes.
+    await reservedTwice;
     publisher.releaseHanging();
     const [a, b] = await Promise.all([first, second]);
     expect(a.duplicate).toBe(false);
