@@ -48,6 +48,20 @@ export async function signUp(browser: Browser, baseUrl: string, username: string
   return { username, context, page, incidents };
 }
 
+/** The same person on another device: a context of its own, logged in through the form. */
+export async function logIn(browser: Browser, baseUrl: string, username: string): Promise<Person> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const page = await context.newPage();
+  const incidents: string[] = [];
+  page.on('pageerror', (error) => incidents.push(`page error: ${error.message}`));
+  await page.goto(`${baseUrl}/`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await until(() => page.getByTestId('connection-state').getAttribute('data-state'), (state) => state === 'online');
+  return { username, context, page, incidents };
+}
+
 export async function openDirect(person: Person, other: string): Promise<void> {
   await person.page.getByTestId('tab-people').click();
   await person.page.getByTestId('people-search').fill(other);

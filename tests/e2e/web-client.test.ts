@@ -12,6 +12,7 @@ import {
   enterRoom,
   inboxItem,
   launchChromium,
+  logIn,
   openDirect,
   recordConnectionStates,
   say,
@@ -190,6 +191,23 @@ it('when two people exchange direct messages, then they arrive live, the unread 
   await until(() => shownMessages(alice.page), (shown) => shown.length === 3);
   await bob.page.screenshot({ path: path.join(ARTIFACTS, 'web-client-conversation-360px.png') });
   await alice.page.screenshot({ path: path.join(ARTIFACTS, 'web-client-conversation.png') });
+});
+
+it('when I read a conversation on one device, then my other device clears its badge too', async () => {
+  const henry = await person('henry');
+  const phone = await logIn(browser, cluster.baseUrl, henry.username);
+  people.push(phone);
+  const ivy = await person('ivy');
+  await openDirect(ivy, henry.username);
+  await say(ivy, 'for both of your screens');
+  const conversationId = dmId(await userId(henry), await userId(ivy));
+  for (const device of [henry, phone]) {
+    await until(() => inboxItem(device.page, conversationId).getByTestId('unread-badge').textContent(), (text) => text === '1');
+  }
+  await inboxItem(henry.page, conversationId).click();
+  for (const device of [henry, phone]) {
+    await until(() => inboxItem(device.page, conversationId).getByTestId('unread-badge').count(), (count) => count === 0);
+  }
 });
 
 it('when a body is HTML, then it shows as text and runs nothing', async () => {
