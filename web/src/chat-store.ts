@@ -1,7 +1,7 @@
 import { ApiError, api } from './api';
 import { Connection, webSocketUrl, type ConnectionState } from './connection';
-import { Outbox } from './outbox';
-import { mergeMessages, newConversation, recipientOf, type Conversation, type PendingMessage } from './conversation';
+import { Sends } from './sends';
+import { mergeMessages, newConversation, type Conversation } from './conversation';
 import {
   directConversationId,
   roomConversationId,
@@ -14,14 +14,7 @@ import {
 
 const TYPING_SEND_EVERY_MS = 2_000;
 const TYPING_SHOWN_MS = 5_000;
-const ACK_TIMEOUT_MS = 10_000;
 const MAX_WATCHED = 200;
-
-/** A random id that works outside secure contexts too (crypto.randomUUID needs https or localhost). */
-function newClientMessageId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `web-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
-}
 
 /**
  * Everything the signed-in page knows, and the rules that keep it right: stored messages once and in
@@ -40,9 +33,7 @@ export class ChatStore {
 
   private readonly listeners = new Set<() => void>();
   private readonly socket: Connection;
-  private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly outbox = new Outbox(({ conversation, pending }) => this.write(conversation, pending));
-  private sends = 0;
+  private readonly sends: Sends;
   private readonly lastTypingSent = new Map<string, number>();
   private watched = '';
   private typingSweep: ReturnType<typeof setInterval> | null = null;
@@ -68,6 +59,7 @@ export class ChatStore {
         }
       },
     });
+    this.sends = new Sends((frame) => this.socket.send(frame), () => this.changed());
   }
 
   subscribe(listener: () => void): () => void {
@@ -89,8 +81,7 @@ export class ChatStore {
   stop(): void {
     this.socket.stop();
     if (this.typingSweep) clearInterval(this.typingSweep);
-    for (const timer of this.retryTimers.values()) clearTimeout(timer);
-    this.outbox.clear();
+    this.sends.stop();
   }
 
   async logout(): Promise<void> {
@@ -190,7 +181,7 @@ export class ChatStore {
       mergeMessages(conversation, page.items);
       if (!conversation.historyLoaded || conversation.messages[0]?.seq === page.items[0]?.seq) conversation.olderCursor = page.nextCursor;
       conversation.historyLoaded = true;
-      this.forgetDelivered(conversation, page.items);
+      this.sends.delivered(conversation, page.items, this.me.id);
     } catch (error) {
       this.notice = `Could not load ${conversation.peer ? conversation.peer.username : conversation.room}: ${error instanceof Error ? error.message : String(error)}`;
     }
@@ -216,56 +207,18 @@ export class ChatStore {
 
   /** Shows the message at once as pending, then sends it; a retry reuses its clientMessageId, so it is stored once. */
   send(conversation: Conversation, body: string): void {
-    const pending: PendingMessage = { clientMessageId: newClientMessageId(), order: this.sends++, body: body.trim(), createdAt: Date.now(), state: 'sending', note: null };
-    conversation.pending.push(pending);
-    conversation.lastActivity = new Date().toISOString();
-    this.transmit(conversation, pending);
+    this.sends.send(conversation, body);
     this.changed();
   }
 
   retry(conversation: Conversation, clientMessageId: string): void {
-    const pending = conversation.pending.find((entry) => entry.clientMessageId === clientMessageId);
-    if (!pending) return;
-    pending.state = 'sending';
-    pending.note = null;
-    this.transmit(conversation, pending);
+    this.sends.retry(conversation, clientMessageId);
     this.changed();
   }
 
   discard(conversation: Conversation, clientMessageId: string): void {
-    conversation.pending = conversation.pending.filter((entry) => entry.clientMessageId !== clientMessageId);
+    this.sends.discard(conversation, clientMessageId);
     this.changed();
-  }
-
-  private transmit(conversation: Conversation, pending: PendingMessage): void {
-    this.clearRetry(pending.clientMessageId);
-    this.outbox.enqueue({ conversation, pending });
-  }
-
-  /** The outbox's one way out; an unanswered send goes again with the same id (a node that died with the frame). */
-  private write(conversation: Conversation, pending: PendingMessage): 'sent' | 'closed' | 'dropped' {
-    if (!conversation.pending.includes(pending) || pending.state === 'failed') return 'dropped';
-    const sent = this.socket.send({ type: 'send', to: recipientOf(conversation), body: pending.body, clientMessageId: pending.clientMessageId });
-    if (!sent) {
-      pending.note = 'waiting for the connection';
-      this.changed();
-      return 'closed';
-    }
-    pending.state = 'sending';
-    pending.note = null;
-    this.retryTimers.set(
-      pending.clientMessageId,
-      setTimeout(() => {
-        if (conversation.pending.includes(pending) && pending.state === 'sending') this.transmit(conversation, pending);
-      }, ACK_TIMEOUT_MS),
-    );
-    return 'sent';
-  }
-
-  private clearRetry(clientMessageId: string): void {
-    const timer = this.retryTimers.get(clientMessageId);
-    if (timer) clearTimeout(timer);
-    this.retryTimers.delete(clientMessageId);
   }
 
   /** The first frame on every new socket: replay from the last seq I hold of each conversation, then resend what is pending. */
@@ -275,10 +228,7 @@ export class ChatStore {
     this.socket.send({ type: 'resume', since });
     this.watched = '';
     this.watchPeers();
-    for (const conversation of this.conversations.values()) {
-      for (const pending of conversation.pending) if (pending.state !== 'failed') this.transmit(conversation, pending);
-    }
-    this.outbox.pump();
+    this.sends.resendAll(this.conversations.values());
   }
 
   /** Presence of the people I have direct conversations with (a new watch replaces the old set). */
@@ -317,16 +267,9 @@ export class ChatStore {
       case 'message':
         this.receive(frame.message);
         break;
-      case 'ack': {
-        const conversation = this.conversations.get(frame.message.conversationId);
-        const pending = conversation?.pending.find((entry) => entry.clientMessageId === frame.clientMessageId);
-        if (pending) {
-          pending.state = 'accepted';
-          pending.note = null;
-          this.clearRetry(pending.clientMessageId);
-        }
+      case 'ack':
+        this.sends.acknowledged(this.conversations.get(frame.message.conversationId), frame.clientMessageId);
         break;
-      }
       case 'read':
         this.applyRead(frame.conversationId, frame.userId, frame.seq);
         break;
@@ -374,17 +317,10 @@ export class ChatStore {
       // My own message moves my read position up to it.
       conversation.readSeq = Math.max(conversation.readSeq, message.seq);
       conversation.unread = 0;
-      this.forgetDelivered(conversation, [message]);
+      this.sends.delivered(conversation, [message], this.me.id);
     } else if (message.seq > conversation.readSeq) {
       conversation.unread += 1;
     }
-  }
-
-  /** Pending messages whose stored copy is here are sent: drop them. */
-  private forgetDelivered(conversation: Conversation, messages: StoredMessage[]): void {
-    const delivered = new Set(messages.filter((message) => message.sender.id === this.me.id).map((message) => message.clientMessageId));
-    for (const id of delivered) if (id) this.clearRetry(id);
-    conversation.pending = conversation.pending.filter((entry) => !delivered.has(entry.clientMessageId));
   }
 
   private applyRead(conversationId: string, userId: string, seq: number): void {
@@ -405,22 +341,7 @@ export class ChatStore {
 
   private handleError(frame: Extract<ServerFrame, { type: 'error' }>): void {
     if (frame.clientMessageId) {
-      for (const conversation of this.conversations.values()) {
-        const pending = conversation.pending.find((entry) => entry.clientMessageId === frame.clientMessageId);
-        if (!pending) continue;
-        this.clearRetry(pending.clientMessageId);
-        if (frame.code === 'rate_limited' || frame.code === 'unavailable') {
-          const seconds = Math.max(1, Math.ceil(Number(frame.details?.retryAfterSeconds ?? 1)));
-          pending.state = 'waiting';
-          pending.note = frame.code === 'rate_limited' ? `Sending too fast: retrying in ${seconds} s` : `Parley is busy: retrying in ${seconds} s`;
-          this.outbox.pauseFor(seconds * 1_000);
-          this.transmit(conversation, pending);
-        } else {
-          pending.state = 'failed';
-          pending.note = frame.message;
-        }
-        return;
-      }
+      this.sends.refused(this.conversations.values(), frame);
       return;
     }
     if (frame.code === 'resync_required' && frame.conversationId) {
