@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { RunningNode } from '../../src/composition/node';
 import { directConversationId, roomConversationId } from '../../src/domain/conversation';
 import { ApiClient } from '../support/api-client';
-import { createTestEnvironment, startTestNode, type TestEnvironment } from '../support/test-node';
+import { startTestNode, twoNodesPerFile } from '../support/test-node';
 import type { Frame, WsClient } from '../support/ws-client';
-import { openSocket, signUp, type SignedIn } from '../integration/ws/ws-support';
+import { signUp, socketsClosedAfterEach, type SignedIn } from '../integration/ws/ws-support';
 
 /**
  * Issue 4's "Done when", with two composition roots (node A and node B) on one real Kafka
@@ -14,31 +14,16 @@ import { openSocket, signUp, type SignedIn } from '../integration/ws/ws-support'
 jest.setTimeout(90_000);
 
 describe('two nodes: messages over HTTP and WebSocket', () => {
+  const nodes = twoNodesPerFile();
   let nodeA: RunningNode;
   let nodeB: RunningNode;
-  const sockets: WsClient[] = [];
-  const open = async (node: RunningNode, who: SignedIn) => {
-    const client = await openSocket(node, who);
-    sockets.push(client);
-    return client;
-  };
+  beforeAll(() => {
+    ({ a: nodeA, b: nodeB } = nodes);
+  });
+  const open = socketsClosedAfterEach();
   let counter = 0;
   const cid = () => `e2e-${(counter += 1)}-${randomBytes(3).toString('hex')}`;
 
-  let environment: TestEnvironment;
-
-  beforeAll(async () => {
-    environment = await createTestEnvironment();
-    nodeA = await startTestNode(environment);
-    nodeB = await startTestNode(environment);
-  });
-  afterEach(async () => {
-    await Promise.all(sockets.splice(0).map((socket) => socket.close()));
-  });
-  afterAll(async () => {
-    await nodeA?.stop();
-    await nodeB?.stop();
-  });
 
   async function sendWs(client: WsClient, to: object, body: string): Promise<Frame> {
     const clientMessageId = cid();
@@ -168,7 +153,7 @@ describe('two nodes: messages over HTTP and WebSocket', () => {
   });
 
   it('when a node stops, then its sockets close with 1001 (going away) and the user carries on from another node', async () => {
-    const nodeC = await startTestNode(environment);
+    const nodeC = await startTestNode(nodes.environment);
     try {
       const carol = await signUp(nodeC, 'carol');
       const onC = await open(nodeC, carol);

@@ -51,3 +51,21 @@ export function testConfig(environment: TestEnvironment, overrides: Record<strin
 export async function startTestNode(environment: TestEnvironment, overrides: Record<string, string> = {}, hooks: NodeHooks = {}): Promise<RunningNode> {
   return startNode(testConfig(environment, overrides), { hooks });
 }
+
+/**
+ * Two nodes on one Kafka and Postgres for the calling test file: started before its first test,
+ * stopped after its last. Read them inside tests (`nodes.a`), not at collection time.
+ */
+export function twoNodesPerFile() {
+  const nodes = {} as { environment: TestEnvironment; a: RunningNode; b: RunningNode };
+  beforeAll(async () => {
+    nodes.environment = await createTestEnvironment();
+    nodes.a = await startTestNode(nodes.environment);
+    nodes.b = await startTestNode(nodes.environment);
+  });
+  afterAll(async () => {
+    await nodes.b?.stop();
+    await nodes.a?.stop();
+  });
+  return nodes;
+}

@@ -3,7 +3,7 @@ import type { RunningNode } from '../../../src/composition/node';
 import type { ChatEvent } from '../../../src/application/ports/event-publisher';
 import { ApiClient } from '../../support/api-client';
 import { query } from '../../support/database';
-import { createTestEnvironment, startTestNode, type TestEnvironment } from '../../support/test-node';
+import type { TestEnvironment } from '../../support/test-node';
 import { signUpWith } from '../../support/sign-up';
 import { nodeTopicEvents } from '../../support/topic-reader';
 
@@ -41,20 +41,4 @@ export async function topicEvents(node: RunningNode, topic: 'accepted' | 'stored
 /** Seqs 1..n without gaps or repeats. */
 export const gapFree = (rows: { seq: string | number }[]) => rows.map((row) => Number(row.seq)).every((seq, index) => seq === index + 1);
 
-/**
- * Two nodes on one Kafka and Postgres for the calling test file: started before its first test,
- * stopped after its last. Read them inside tests (`nodes.a`), not at collection time.
- */
-export function twoNodesPerFile() {
-  const nodes = {} as { environment: TestEnvironment; a: RunningNode; b: RunningNode };
-  beforeAll(async () => {
-    nodes.environment = await createTestEnvironment();
-    nodes.a = await startTestNode(nodes.environment);
-    nodes.b = await startTestNode(nodes.environment);
-  });
-  afterAll(async () => {
-    await nodes.b?.stop();
-    await nodes.a?.stop();
-  });
-  return nodes;
-}
+export { twoNodesPerFile } from '../../support/test-node';

@@ -3,7 +3,7 @@ import type { RunningNode } from '../../../src/composition/node';
 import { directConversationId } from '../../../src/domain/conversation';
 import { createTestEnvironment, startTestNode } from '../../support/test-node';
 import type { Frame, WsClient } from '../../support/ws-client';
-import { openSocket, signUp, type SignedIn } from './ws-support';
+import { signUp, socketsClosedAfterEach, type SignedIn } from './ws-support';
 
 describe('the WebSocket gateway: sending, delivery, resume and logout', () => {
   let node: RunningNode;
@@ -11,21 +11,14 @@ describe('the WebSocket gateway: sending, delivery, resume and logout', () => {
   let fanOutTo: LocalDelivery;
   let alice: SignedIn;
   let bob: SignedIn;
-  const sockets: WsClient[] = [];
-  const open = async (who: SignedIn) => {
-    const client = await openSocket(node, who);
-    sockets.push(client);
-    return client;
-  };
+  const openOn = socketsClosedAfterEach();
+  const open = (who: SignedIn) => openOn(node, who);
   let counter = 0;
   const cid = () => `c-${Date.now()}-${(counter += 1)}`;
 
   beforeAll(async () => {
     node = await startTestNode(await createTestEnvironment(), { RESUME_MAX_MESSAGES: '5' }, { localDelivery: (delivery) => (fanOutTo = delivery) });
     [alice, bob] = await Promise.all([signUp(node, 'alice'), signUp(node, 'bob')]);
-  });
-  afterEach(async () => {
-    await Promise.all(sockets.splice(0).map((socket) => socket.close()));
   });
   afterAll(() => node.stop());
 

@@ -25,3 +25,16 @@ export async function openSocket(node: RunningNode, who: SignedIn, options: WsCl
   await client.waitFor((frame) => frame.type === 'hello');
   return client;
 }
+
+/** An `open` for the calling test file whose sockets are closed after each test. */
+export function socketsClosedAfterEach() {
+  const sockets: WsClient[] = [];
+  afterEach(async () => {
+    await Promise.all(sockets.splice(0).map((socket) => socket.close()));
+  });
+  return async (node: RunningNode, who: SignedIn, options: WsClientOptions = {}): Promise<WsClient> => {
+    const client = await openSocket(node, who, options);
+    sockets.push(client);
+    return client;
+  };
+}
