@@ -22,7 +22,10 @@ export const infrastructureModule = (config: AppConfig, hooks: NodeHooks) =>
     bind(TOKENS.Logger).toConstantValue(createLogger({ level: config.logLevel, nodeId: config.nodeId }));
     bind(TOKENS.Metrics).toDynamicValue(() => createMetrics()).inSingletonScope();
     bind(TOKENS.Database)
-      .toDynamicValue(() => createDatabase({ ...config.database, applicationName: `parley-${config.nodeId}` }))
+      .toDynamicValue((ctx) => {
+        const statements = ctx.get(TOKENS.Metrics).databaseStatements;
+        return createDatabase({ ...config.database, applicationName: `parley-${config.nodeId}`, onStatement: (kind) => statements.inc({ kind }) });
+      })
       .inSingletonScope();
     bind(TOKENS.Topics).toConstantValue(topicNames(config.kafka.topicPrefix));
     bind(TOKENS.Kafka)

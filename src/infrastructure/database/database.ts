@@ -13,7 +13,23 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export function createDatabase(options: { url: string; poolSize: number; applicationName?: string }): DatabaseHandle {
+/** What a statement does, as far as counting goes: `write` may change data (or lock rows for it). */
+export type StatementKind = 'read' | 'write' | 'other';
+
+const WRITES = /\b(insert|update|delete|merge|truncate|alter|create|drop)\b/i;
+
+export function statementKind(sql: string): StatementKind {
+  if (WRITES.test(sql)) return 'write';
+  return /^\s*(select|with|show|values)\b/i.test(sql) ? 'read' : 'other';
+}
+
+export function createDatabase(options: {
+  url: string;
+  poolSize: number;
+  applicationName?: string;
+  /** Told of every statement any client of the pool runs (Kysely's, the session store's, the throttles'). */
+  onStatement?: (kind: StatementKind) => void;
+}): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize,
@@ -30,7 +46,19 @@ export function createDatabase(options: { url: string; poolSize: number; applica
   // Nor one that is checked out between two queries when Postgres shuts down (57P01): pg then
   // emits 'error' on the client itself, which with no listener took the whole node down. The
   // client is unusable afterwards and the pool drops it when it comes back.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    const { onStatement } = options;
+    if (!onStatement) return;
+    // Every query of every library goes through a pooled client's query(): counted once, here.
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const [first] = args;
+      const sql = typeof first === 'string' ? first : ((first as { text?: unknown } | null)?.text ?? '');
+      onStatement(statementKind(String(sql)));
+      return query(...args);
+    };
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

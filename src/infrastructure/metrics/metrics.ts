@@ -53,6 +53,12 @@ export function createMetrics() {
       buckets: latencyBuckets,
       registers: [registry],
     }),
+    databaseStatements: new Counter({
+      name: 'parley_db_statements_total',
+      help: 'Statements this node sent to Postgres, by kind (write: may change data)',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
     signalsPublished: new Counter({
       name: 'parley_signals_published_total',
       help: 'Presence and typing signals this node sent to Kafka (never written to Postgres), by type',

@@ -212,6 +212,43 @@ describe('presence and typing across nodes', () => {
     expect(halOnA.frames.filter((frame) => frame.type === 'error' && frame.clientMessageId === undefined)).toEqual([]);
   });
 
+  it('when users flap online and offline and type, then neither node writes to Postgres: only signals move', async () => {
+    const [lee, max, watcher] = await Promise.all([signUp(nodeA, 'lee'), signUp(nodeB, 'max'), signUp(nodeA, 'watcher')]);
+    const room = `quiet-${randomBytes(4).toString('hex')}`;
+    expect((await lee.api.post('/api/rooms', { name: room })).status).toBe(201);
+    expect((await max.api.post(`/api/rooms/${room}/join`)).status).toBe(200);
+    const watching = await open(nodeA, watcher);
+    const maxOnA = await open(nodeA, max);
+    const counts = async (node: RunningNode) => {
+      const metrics = node.container.get(TOKENS.Metrics);
+      const writes = (await metrics.databaseStatements.get()).values.find((value) => value.labels.kind === 'write')?.value ?? 0;
+      const signals = (await metrics.signalsPublished.get()).values.reduce((sum, value) => sum + value.value, 0);
+      return { writes, signals };
+    };
+    const before = await Promise.all([counts(nodeA), counts(nodeB)]);
+    // The counter is live: the sign-ups and the room above were written through these nodes.
+    expect(before[0]!.writes).toBeGreaterThan(0);
+    expect(before[1]!.writes).toBeGreaterThan(0);
+
+    watching.send({ type: 'watch', users: [lee.user.id, max.user.id] });
+    await watching.waitForCount((frame) => frame.type === 'presence', 2);
+    for (let flap = 0; flap < 3; flap += 1) {
+      const from = watching.frames.length;
+      const leeSocket = await open(flap % 2 === 0 ? nodeA : nodeB, lee);
+      await presenceOf(watching, lee.user.id, true, from);
+      leeSocket.send({ type: 'typing', conversationId: roomConversationId(room) });
+      leeSocket.send({ type: 'typing', conversationId: directConversationId(lee.user.id, max.user.id) });
+      await maxOnA.waitForCount((frame) => frame.type === 'typing', 2 * (flap + 1));
+      await leeSocket.close();
+      await presenceOf(watching, lee.user.id, false, from);
+    }
+
+    const after = await Promise.all([counts(nodeA), counts(nodeB)]);
+    expect(after.map((count) => count.writes)).toEqual(before.map((count) => count.writes));
+    // 3 × (online, offline, 2 typing) at least, and heartbeats: they went through Kafka instead.
+    expect(after[0]!.signals + after[1]!.signals - before[0]!.signals - before[1]!.signals).toBeGreaterThanOrEqual(12);
+  });
+
   describe('with a third node in its own process', () => {
     let nodeC: NodeProcess | undefined;
     afterAll(async () => {
