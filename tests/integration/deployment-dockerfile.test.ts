@@ -60,12 +60,12 @@ describe('docker/Dockerfile', () => {
     expect([build.from, runtime.from]).toEqual(['${NODE_IMAGE}', '${NODE_IMAGE}']);
   });
 
-  it('when read, then the build stage runs npm ci and then npm run build, which is the tsc build of this repository', () => {
+  it('when read, then the build stage runs npm ci and then npm run build: the tsc build of this repository, then the web client bundle', () => {
     const commands = runs(build.steps);
     expect(commands[0]).toMatch(/^npm ci\b/);
     expect(commands.at(-1)).toBe('npm run build');
     const scripts = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts;
-    expect(scripts.build).toBe('tsc -p tsconfig.build.json');
+    expect(scripts.build).toBe('tsc -p tsconfig.build.json && node dist/scripts/web/build.js');
   });
 
   it('when the build stage compiles, then its context holds every file npm run build compiles here', async () => {
@@ -80,6 +80,8 @@ describe('docker/Dockerfile', () => {
 
     expect(compiled).toContain('src/interfaces/cli/main.ts');
     expect(compiled.filter((file) => ignoredByDocker(file, patterns))).toEqual([]);
+    // The web client's bundle (scripts/web/build.ts) reads web/: the page, the stylesheet and the sources.
+    for (const webFile of ['web/index.html', 'web/app.css', 'web/src/main.tsx']) expect(ignoredByDocker(webFile, patterns)).toBe(false);
     for (const secretOrLocal of ['.env', 'node_modules/x', 'dist/x', '.data/x', '.git/x']) expect(ignoredByDocker(secretOrLocal, patterns)).toBe(true);
   });
 
