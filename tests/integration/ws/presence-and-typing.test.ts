@@ -249,6 +249,33 @@ describe('presence and typing across nodes', () => {
     expect(after[0]!.signals + after[1]!.signals - before[0]!.signals - before[1]!.signals).toBeGreaterThanOrEqual(12);
   });
 
+  it('when a node shuts down, then its users who reconnect elsewhere within the grace period never show offline, and the others do after it', async () => {
+    const nodeD = await startTestNode(environment, settings);
+    try {
+      const [ona, ned, watcher] = await Promise.all([signUp(nodeA, 'ona'), signUp(nodeA, 'ned'), signUp(nodeA, 'watcher')]);
+      const watching = await open(nodeA, watcher);
+      watching.send({ type: 'watch', users: [ona.user.id, ned.user.id] });
+      await watching.waitForCount((frame) => frame.type === 'presence', 2);
+      const onaOnD = await openSocket(nodeD, ona);
+      const nedOnD = await openSocket(nodeD, ned);
+      await presenceOf(watching, ona.user.id, true);
+      await presenceOf(watching, ned.user.id, true);
+      const from = watching.frames.length;
+
+      const stoppedAt = Date.now();
+      const stopping = nodeD.stop();
+      expect((await onaOnD.waitForClose(10_000)).code).toBe(1001);
+      await open(nodeB, ona);
+      expect((await nedOnD.waitForClose(10_000)).code).toBe(1001);
+      await stopping;
+      await presenceOf(watching, ned.user.id, false, from);
+      expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(GRACE_SECONDS * 1_000);
+      expect(watching.frames.slice(from).filter((frame) => frame.type === 'presence' && frame.userId === ona.user.id)).toEqual([]);
+    } finally {
+      await nodeD.stop();
+    }
+  });
+
   describe('with a third node in its own process', () => {
     let nodeC: NodeProcess | undefined;
     afterAll(async () => {
