@@ -1,4 +1,5 @@
-import type { ConsumerConfig } from 'kafkajs';
+import type { ConsumerConfig, Kafka } from 'kafkajs';
+import type { Logger } from '../logging/logger';
 
 /**
  * Consumer settings chosen for chat latency rather than kafkajs's throughput defaults:
@@ -31,4 +32,20 @@ export function joined(consumer: { on(event: string, listener: () => void): () =
       resolve();
     });
   });
+}
+
+/**
+ * Removes a consumer group that was this process's alone (a group per node run) instead of
+ * leaving it for the broker to expire. A failure is logged, never thrown: the node is stopping.
+ */
+export async function deleteOwnGroup(kafka: Kafka, groupId: string, logger: Logger, consumerName: string): Promise<void> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.deleteGroups([groupId]);
+  } catch (error) {
+    logger.warn({ err: error, group: groupId }, `could not delete the ${consumerName} consumer group`);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }

@@ -5,7 +5,7 @@ import type { LocalDelivery } from '../../application/ports/local-delivery';
 import type { SessionEndListener } from '../../application/ports/session-end-listener';
 import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/metrics';
-import { consumerSettings } from './consumer-settings';
+import { consumerSettings, deleteOwnGroup } from './consumer-settings';
 import { decodeEvent } from './event-codec';
 import { LAG_REPORT_INTERVAL_MS, LagReporter, type Position } from './lag-reporter';
 import type { TopicNames } from './topics';
@@ -90,16 +90,7 @@ export class KafkajsFanoutConsumer {
     this.running = false;
     await this.lag.stop();
     await this.consumer.disconnect();
-    // The group is this run's alone: remove it rather than leave it for the broker to expire.
-    const admin = this.kafka.admin();
-    try {
-      await admin.connect();
-      await admin.deleteGroups([this.groupId]);
-    } catch (error) {
-      this.logger.warn({ err: error, group: this.groupId }, 'could not delete the fan-out consumer group');
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    await deleteOwnGroup(this.kafka, this.groupId, this.logger, 'fan-out');
   }
 
   isReady(): boolean {

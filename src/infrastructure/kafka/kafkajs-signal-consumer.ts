@@ -3,7 +3,7 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { SignalListener } from '../../application/ports/signal-publisher';
 import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/metrics';
-import { consumerSettings } from './consumer-settings';
+import { consumerSettings, deleteOwnGroup } from './consumer-settings';
 import { decodeSignal } from './signal-codec';
 
 export interface SignalConsumerOptions {
@@ -75,15 +75,7 @@ export class KafkajsSignalConsumer {
   async stop(): Promise<void> {
     this.running = false;
     await this.consumer.disconnect();
-    const admin = this.kafka.admin();
-    try {
-      await admin.connect();
-      await admin.deleteGroups([this.groupId]);
-    } catch (error) {
-      this.logger.warn({ err: error, group: this.groupId }, 'could not delete the signal consumer group');
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    await deleteOwnGroup(this.kafka, this.groupId, this.logger, 'signal');
   }
 
   isReady(): boolean {
