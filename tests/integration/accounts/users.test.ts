@@ -83,7 +83,10 @@ describe('the user directory', () => {
 
     const other = await alice.get(`/api/users/${bobAccount.id}`);
     expect(other.status).toBe(200);
-    expect(other.body).toEqual({ user: { id: bobAccount.id, username: bobAccount.username, createdAt: expect.any(String) } });
+    // Presence too (issue 15): bob has no socket open anywhere and no node has seen him.
+    expect(other.body).toEqual({
+      user: { id: bobAccount.id, username: bobAccount.username, createdAt: expect.any(String), presence: { online: false, lastSeenAt: null } },
+    });
     const self = await alice.get(`/api/users/${aliceAccount.id}`);
     expect(self.body.user.email).toBe(aliceAccount.email);
   });
