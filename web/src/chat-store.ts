@@ -15,6 +15,13 @@ import {
 const TYPING_SEND_EVERY_MS = 2_000;
 const TYPING_SHOWN_MS = 5_000;
 const MAX_WATCHED = 200;
+/**
+ * Conversations named in a `resume`, most recent first: it weighs 1 frame plus 1 per 20 conversations
+ * against the flood limit, so 200 cost 11 of a burst of 30. Older ones come back through the inbox.
+ */
+const MAX_RESUMED = 200;
+/** An acknowledged send whose stored copy has not come by then is looked for in the history. */
+const STORED_COPY_WAIT_MS = 5_000;
 
 /**
  * Everything the signed-in page knows, and the rules that keep it right: stored messages once and in
@@ -224,7 +231,8 @@ export class ChatStore {
   /** The first frame on every new socket: replay from the last seq I hold of each conversation, then resend what is pending. */
   private resumeAndResend(): void {
     const since: Record<string, number> = {};
-    for (const conversation of this.conversations.values()) if (conversation.lastSeq > 0) since[conversation.id] = conversation.lastSeq;
+    // Every conversation I know, those still without a message too (0): one of mine may have been stored while no socket was open.
+    for (const conversation of [...this.sorted()].slice(0, MAX_RESUMED)) since[conversation.id] = conversation.lastSeq;
     this.socket.send({ type: 'resume', since });
     this.watched = '';
     this.watchPeers();
@@ -262,14 +270,22 @@ export class ChatStore {
   private handle(frame: ServerFrame): void {
     switch (frame.type) {
       case 'hello':
+        // After a reconnect, conversations that began while the page had no socket come from the inbox.
+        if (this.node !== null) void this.loadInbox();
         this.node = frame.node;
         break;
       case 'message':
         this.receive(frame.message);
         break;
-      case 'ack':
-        this.sends.acknowledged(this.conversations.get(frame.message.conversationId), frame.clientMessageId);
+      case 'ack': {
+        const conversation = this.conversations.get(frame.message.conversationId);
+        this.sends.acknowledged(conversation, frame.clientMessageId);
+        // Its stored copy normally follows within milliseconds; if this socket never gets it, the history has it.
+        setTimeout(() => {
+          if (conversation?.pending.some((entry) => entry.clientMessageId === frame.clientMessageId)) void this.loadLatest(conversation);
+        }, STORED_COPY_WAIT_MS);
         break;
+      }
       case 'read':
         this.applyRead(frame.conversationId, frame.userId, frame.seq);
         break;
