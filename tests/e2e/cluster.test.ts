@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { directConversationId } from '../../src/domain/conversation';
 import { eventually } from '../support/eventually';
 import { ApiClient, type ApiResponse } from '../support/api-client';
 import { createTestEnvironment } from '../support/test-node';
@@ -90,6 +91,33 @@ it('when sockets connect through nginx, then they land on both nodes and every d
   expect(posted.status).toBe(202);
   const toRoom = () => carol.client.post('/api/messages', { to: { room }, body: 'and one more' });
   expect(await copiesOf(posted.body.message.id, all(), toRoom)).toEqual(all().map(() => 1));
+});
+
+it('when users behind nginx sit on different nodes, then presence and typing cross them, and offline comes after the grace period', async () => {
+  const [dora, eli] = [await register('dora'), await register('eli')];
+  const doraSocket = await connect(dora);
+  doraSocket.client.send({ type: 'watch', users: [eli.id] });
+  await doraSocket.client.waitFor((frame) => frame.type === 'presence' && frame.userId === eli.id);
+  // nginx balances round-robin: Eli opens tabs until one is on the other node.
+  const eliSockets = [await connect(eli)];
+  while (eliSockets.every((socket) => socket.node === doraSocket.node) && eliSockets.length < 6) eliSockets.push(await connect(eli));
+  const eliElsewhere = eliSockets.find((socket) => socket.node !== doraSocket.node)!;
+  expect(eliElsewhere).toBeDefined();
+  await doraSocket.client.waitFor((frame) => frame.type === 'presence' && frame.userId === eli.id && frame.online === true);
+  const profile = await eventually(() => dora.client.get(`/api/users/${eli.id}`), (res) => res.body.user?.presence?.online === true);
+  expect(profile.body.user.presence).toEqual({ online: true, lastSeenAt: null });
+
+  const conversationId = directConversationId(dora.id, eli.id);
+  eliElsewhere.client.send({ type: 'typing', conversationId });
+  expect(await doraSocket.client.waitFor((frame) => frame.type === 'typing')).toEqual({ type: 'typing', conversationId, userId: eli.id });
+
+  const from = doraSocket.client.frames.length;
+  const closedAt = Date.now();
+  await Promise.all(eliSockets.map((socket) => socket.client.close()));
+  const offline = await doraSocket.client.waitFor((frame) => frame.type === 'presence' && frame.userId === eli.id && frame.online === false, 30_000, from);
+  // PRESENCE_GRACE_SECONDS is 10 by default.
+  expect(Date.now() - closedAt).toBeGreaterThanOrEqual(10_000);
+  expect(Date.parse(offline.lastSeenAt)).toBeGreaterThanOrEqual(closedAt - 1_000);
 });
 
 it('when a node stops, then its clients reconnect through nginx to the other node, resume and miss nothing', async () => {
