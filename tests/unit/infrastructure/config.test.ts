@@ -20,6 +20,12 @@ describe('configuration', () => {
     expect(Object.isFrozen(config.kafka)).toBe(true);
   });
 
+  it('when PRESENCE_GRACE_SECONDS is unset, then offline is announced after 10 s; a negative one is refused by name', () => {
+    expect(loadConfig({}).presence.graceMs).toBe(10_000);
+    expect(loadConfig({ PRESENCE_GRACE_SECONDS: '0' }).presence.graceMs).toBe(0);
+    expect(messageOf({ PRESENCE_GRACE_SECONDS: '-1' })).toMatch(/^Invalid configuration: PRESENCE_GRACE_SECONDS .*"-1"/);
+  });
+
   it('when KAFKA_BROKERS is not host:port, then one line names the variable', () => {
     const message = messageOf({ KAFKA_BROKERS: 'nonsense' });
     expect(message).toMatch(/^Invalid configuration: KAFKA_BROKERS .*"nonsense"/);
