@@ -131,7 +131,7 @@ it('when log-ins are throttled, then the form says so with the time left and hol
   expect(await target.page.getByTestId('login-error').textContent()).toMatch(/^Too many attempts\. Try again in 1[45] min \d+ s\.$/);
 });
 
-it('when two people exchange direct messages, then they arrive live, the unread badge counts and clears, and Enter, Shift+Enter and the limit behave', async () => {
+it('when two people exchange direct messages, then they arrive live, the unread badge counts and clears, presence, read receipt and typing show, and Enter, Shift+Enter and the limit behave', async () => {
   const alice = await person('alice');
   const bob = await person('bob', { width: 360, height: 740 });
   const conversationId = dmId(await userId(alice), await userId(bob));
@@ -191,6 +191,14 @@ it('when two people exchange direct messages, then they arrive live, the unread 
   await until(() => shownMessages(alice.page), (shown) => shown.length === 3);
   await bob.page.screenshot({ path: path.join(ARTIFACTS, 'web-client-conversation-360px.png') });
   await alice.page.screenshot({ path: path.join(ARTIFACTS, 'web-client-conversation.png') });
+
+  // Bob closes his browser: after the presence grace period (10 s) Alice's dot says offline.
+  await bob.context.close();
+  await until(
+    () => inboxItem(alice.page, conversationId).getByTestId('presence-dot').getAttribute('data-online'),
+    (online) => online === 'false',
+    40_000,
+  );
 });
 
 it('when I read a conversation on one device, then my other device clears its badge too', async () => {
