@@ -33,6 +33,8 @@ interface UserPresence {
 /** The cluster's presence as one node knows it, from what every node says about its own sockets. */
 export class PresenceBook {
   private readonly users = new Map<string, UserPresence>();
+  /** Users online somewhere or within their grace: the only ones time can change, so advance() looks at them alone. */
+  private readonly active = new Set<string>();
 
   constructor(private readonly rules: PresenceRules) {}
 
@@ -43,6 +45,7 @@ export class PresenceBook {
     const known = user.nodes.get(nodeId);
     if (known && known.saidAt > said) return [];
     user.nodes.set(nodeId, { until: said + this.rules.ttlMs, saidAt: said });
+    this.active.add(userId);
     return this.settle(userId, user, now, now);
   }
 
@@ -67,7 +70,8 @@ export class PresenceBook {
    */
   advance(now: number): PresenceChange[] {
     const changes: PresenceChange[] = [];
-    for (const [userId, user] of this.users) {
+    for (const userId of this.active) {
+      const user = this.users.get(userId)!;
       let lapsed = false;
       let lastWord = 0;
       for (const [nodeId, word] of user.nodes) {
@@ -86,7 +90,10 @@ export class PresenceBook {
         user.announcedOnline = false;
         changes.push(this.changeOf(userId, user));
       }
-      if (!user.announcedOnline && user.nodes.size === 0 && user.lastSeenAt === null) this.users.delete(userId);
+      if (user.announcedOnline || user.nodes.size > 0) continue;
+      this.active.delete(userId);
+      // Offline for good: only its last-seen time is kept (nothing at all when there is none).
+      if (user.lastSeenAt === null) this.users.delete(userId);
     }
     return changes;
   }
