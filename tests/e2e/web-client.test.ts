@@ -298,6 +298,51 @@ it('when the socket drops after the server accepted a send but before the page h
   expect(await shownMessages(receiver.page)).toEqual([{ seq: 1, body }]);
 });
 
+it('when the server rate-limits a send, then the page says so, waits as told and sends it once', async () => {
+  const hasty = await person('hasty');
+  const calm = await person('calm');
+  const body = 'one too many';
+  const refusals: string[] = [];
+  // On the page's send of that body, the route first spends the user's frame budget on the same socket
+  // (harmless resumes, one at a time, until the gateway refuses one), then lets the send through.
+  await hasty.page.routeWebSocket(/\/ws$/, (page) => {
+    const server = page.connectToServer();
+    let answer: ((frame: { type: string; code?: string }) => void) | null = null;
+    let flooded = false;
+    server.onMessage((message) => {
+      const frame = JSON.parse(String(message)) as { type: string; code?: string; clientMessageId?: string };
+      if (frame.type === 'error' && frame.code === 'rate_limited' && frame.clientMessageId) refusals.push(frame.clientMessageId);
+      if (answer && (frame.type === 'resumed' || (frame.type === 'error' && !frame.clientMessageId))) return answer(frame);
+      page.send(message);
+    });
+    page.onMessage(async (message) => {
+      const frame = JSON.parse(String(message)) as { type: string; body?: string };
+      if (frame.type === 'send' && frame.body === body && !flooded) {
+        flooded = true;
+        for (let spent = 0; spent < 60; spent++) {
+          const reply = new Promise<{ type: string; code?: string }>((resolve) => (answer = resolve));
+          server.send(JSON.stringify({ type: 'resume', since: {} }));
+          if ((await reply).code === 'rate_limited') break;
+        }
+        answer = null;
+      }
+      server.send(message);
+    });
+  });
+  await hasty.page.reload();
+  await until(() => hasty.page.getByTestId('connection-state').getAttribute('data-state'), (state) => state === 'online');
+  await openDirect(hasty, calm.username);
+  await say(hasty, body);
+
+  const note = hasty.page.getByTestId('message-pending').locator('.note');
+  await until(() => note.textContent().catch(() => ''), (text) => /^Sending too fast: retrying in \d s$/.test(text ?? ''));
+  await until(() => shownMessages(hasty.page), (shown) => shown.length === 1);
+  expect(await shownMessages(hasty.page)).toEqual([{ seq: 1, body }]);
+  expect(refusals).toHaveLength(1);
+  expect(await hasty.page.getByTestId('message-pending').count()).toBe(0);
+  expect(await hasty.page.getByTestId('connection-state').getAttribute('data-state')).toBe('online');
+});
+
 it('when three people in a room sit on both nodes, then each sees every message once and in order', async () => {
   const room = `web-${unique()}`;
   const trio = [await person('carol'), await person('dave'), await person('erin')];
