@@ -112,6 +112,17 @@ it('when a sign-up or log-in is refused, then the form says why: taken username,
   await until(() => alice.page.getByTestId('connection-state').getAttribute('data-state'), (state) => state === 'online');
 });
 
+it('when I log out in one tab, then my other tab of the same session goes back to the log-in form', async () => {
+  const kim = await person('kim');
+  const otherTab = await kim.context.newPage();
+  await otherTab.goto(`${cluster.baseUrl}/`);
+  await until(() => otherTab.getByTestId('connection-state').getAttribute('data-state'), (state) => state === 'online');
+  await kim.page.getByTestId('logout').click();
+  // The session's sockets close with 4001 on every node.
+  await otherTab.getByTestId('login-submit').waitFor({ timeout: 20_000 });
+  expect(await otherTab.getByTestId('connection-state').count()).toBe(0);
+});
+
 it('when log-ins are throttled, then the form says so with the time left and holds the button', async () => {
   const target = await person('throttled');
   await target.page.getByTestId('logout').click();
