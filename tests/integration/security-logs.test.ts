@@ -2,6 +2,7 @@ import { ApiClient } from '../support/api-client';
 import { eventually } from '../support/eventually';
 import { freePort, startNodeProcess, type NodeProcess } from '../support/node-process';
 import { createTestEnvironment, startTestNode, type TestEnvironment } from '../support/test-node';
+import { UpgradeRefused, WsClient } from '../support/ws-client';
 
 /**
  * Issue 14: a node's logs say who did what from where, and what was refused, without secrets.
@@ -19,7 +20,7 @@ describe('security logs', () => {
       httpPort: await freePort(),
       wsPort: await freePort(),
       nodeId: 'logs',
-      env: { LOG_LEVEL: 'info', LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: '1' },
+      env: { LOG_LEVEL: 'info', LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: '1', WS_RATE_PER_SECOND: '5', WS_RATE_BURST: '5' },
     });
   });
   afterAll(async () => {
@@ -73,5 +74,40 @@ describe('security logs', () => {
     );
     const everything = JSON.stringify(node.logs());
     for (const secret of [PASSWORD, 'guess-one-secret', 'guess-two-secret', 'test-secret-0123456789']) expect(everything).not.toContain(secret);
+  });
+
+  /** A user registered over HTTP, with the Cookie header its sockets carry. */
+  async function signedIn(ip: string) {
+    const api = client(ip);
+    const username = `ws_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+    const res = await api.post('/api/auth/register', { username, email: `${username}@example.com`, password: PASSWORD });
+    expect(res.status).toBe(201);
+    return { id: String(res.body.user.id), cookie: api.cookieHeader() };
+  }
+
+  it('when a WebSocket upgrade comes from a refused origin, then a warn line names the origin and the client IP, and not the cookie', async () => {
+    const { cookie } = await signedIn('10.30.0.5');
+    const refused = await WsClient.connect(`ws://127.0.0.1:${node.wsPort}/ws`, { cookie, origin: 'https://evil-ws.example' }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect((refused as UpgradeRefused).status).toBe(403);
+
+    const [line] = await eventually(() => node.logs().filter((entry) => entry.msg === 'websocket upgrade refused: origin not allowed' && entry.origin === 'https://evil-ws.example'), (lines) => lines.length === 1, 5_000);
+    expect(line).toMatchObject({ level: 40, origin: 'https://evil-ws.example', ip: '127.0.0.1' });
+    expect(JSON.stringify(node.logs())).not.toContain(cookie.slice(cookie.indexOf('=') + 1));
+  });
+
+  it('when a socket is closed for flooding, then a warn line names its user', async () => {
+    const flooder = await signedIn('10.30.0.6');
+    const socket = await WsClient.connect(`ws://127.0.0.1:${node.wsPort}/ws`, { cookie: flooder.cookie });
+    await socket.waitFor((frame) => frame.type === 'hello');
+    for (let i = 0; i < 7; i += 1) socket.send('{');
+    await socket.waitFor((frame) => frame.code === 'rate_limited');
+    for (let i = 0; i < 5; i += 1) socket.send('{');
+    expect((await socket.waitForClose()).code).toBe(1008);
+
+    const lines = await eventually(() => node.logs().filter((entry) => entry.msg === 'websocket closed for flooding after rate_limited errors' && entry.user === flooder.id), (found) => found.length === 1, 5_000);
+    expect(lines[0]).toMatchObject({ level: 40, user: flooder.id });
   });
 });
