@@ -1,4 +1,5 @@
 import { PresenceBook, type PresenceChange, type PresenceRules, type PresenceStatus } from '../../domain/presence';
+import type { LastSeenStore } from '../ports/last-seen-store';
 import type { Signal, SignalListener } from '../ports/signal-publisher';
 
 /** Told of every announced presence change, on every node (the WebSocket gateway). */
@@ -19,7 +20,12 @@ export class ClusterPresence implements SignalListener {
   private readonly watchers: PresenceWatcher[] = [];
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(rules: PresenceRules, private readonly clock: () => number = Date.now) {
+  constructor(
+    rules: PresenceRules,
+    /** Where last-seen times outlive the nodes' memory; `onError`: a failed read (memory answers alone). */
+    private readonly stored: { lastSeen?: Pick<LastSeenStore, 'find'>; onError?(error: unknown): void } = {},
+    private readonly clock: () => number = Date.now,
+  ) {
     this.book = new PresenceBook(rules);
   }
 
@@ -29,6 +35,28 @@ export class ClusterPresence implements SignalListener {
 
   status(userId: string): PresenceStatus {
     return this.book.status(userId);
+  }
+
+  /**
+   * The statuses of several users: from memory, with the last-seen times memory lacks (no node
+   * running saw the user) read from storage in one read. Storage down: memory answers alone.
+   */
+  async lookup(userIds: readonly string[]): Promise<Map<string, PresenceStatus>> {
+    const unknown = (userId: string) => {
+      const status = this.book.status(userId);
+      return !status.online && status.lastSeenAt === null;
+    };
+    let stored = new Map<string, Date>();
+    const missing = userIds.filter(unknown);
+    if (missing.length > 0 && this.stored.lastSeen) {
+      try {
+        stored = await this.stored.lastSeen.find(missing);
+      } catch (error) {
+        this.stored.onError?.(error);
+      }
+    }
+    // Memory is asked again: what changed during the read wins over what was stored.
+    return new Map(userIds.map((userId) => [userId, unknown(userId) ? { online: false, lastSeenAt: stored.get(userId) ?? null } : this.book.status(userId)]));
   }
 
   onSignal(signal: Signal): void {

@@ -10,6 +10,8 @@ export interface LocalPresenceOptions {
   heartbeatMs: number;
   /** A signal that could not be sent (the next heartbeat repairs presence). */
   onError(error: unknown): void;
+  /** Told when a user's last socket here closes, to keep the time beyond memory. */
+  lastSeen?: { seen(userId: string, at: Date): void };
 }
 
 /**
@@ -35,7 +37,9 @@ export class LocalPresence {
   /** The user's last socket here closed. */
   left(userId: string): void {
     if (!this.online.delete(userId)) return;
-    this.send({ type: 'presence.changed', nodeId: this.options.nodeId, userId, online: false, at: new Date() });
+    const at = new Date();
+    this.options.lastSeen?.seen(userId, at);
+    this.send({ type: 'presence.changed', nodeId: this.options.nodeId, userId, online: false, at });
   }
 
   start(): void {

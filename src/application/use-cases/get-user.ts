@@ -7,7 +7,7 @@ import type { UserRepository } from '../ports/user-repository';
 export class GetUser {
   constructor(
     private readonly users: UserRepository,
-    private readonly presence?: { status(userId: string): PresenceStatus },
+    private readonly presence?: { lookup(userIds: readonly string[]): Promise<Map<string, PresenceStatus>> },
   ) {}
 
   async execute(query: { userId: string; viewerId: string | undefined }): Promise<UserView> {
@@ -16,7 +16,7 @@ export class GetUser {
     if (!user || (!user.active && user.id !== query.viewerId)) throw notFound('The user');
     const view = viewOf(user, query.viewerId);
     if (!this.presence) return view;
-    const { online, lastSeenAt } = this.presence.status(user.id);
+    const { online, lastSeenAt } = (await this.presence.lookup([user.id])).get(user.id)!;
     return { ...view, presence: { online, lastSeenAt: lastSeenAt?.toISOString() ?? null } };
   }
 }

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { ContainerModule, type ServiceIdentifier } from 'inversify';
 import { ClusterPresence } from '../../application/presence/cluster-presence';
+import { LastSeenRecorder } from '../../application/presence/last-seen-recorder';
 import { LocalPresence } from '../../application/presence/local-presence';
 import { ShareTyping } from '../../application/use-cases/share-typing';
 import type { AppConfig } from '../../infrastructure/config/config';
 import { KyselyConversationParticipants } from '../../infrastructure/database/kysely-conversation-participants';
+import { KyselyLastSeenStore } from '../../infrastructure/database/kysely-last-seen-store';
 import { KyselyRoomRepository } from '../../infrastructure/database/kysely-room-repository';
 import { KafkajsSignalConsumer } from '../../infrastructure/kafka/kafkajs-signal-consumer';
 import { KafkajsSignalPublisher } from '../../infrastructure/kafka/kafkajs-signal-publisher';
@@ -12,6 +14,11 @@ import { TOKENS } from '../tokens';
 
 const local = <T>(name: string) => Symbol.for(`parley.signals.${name}`) as ServiceIdentifier<T>;
 const SignalPublisherToken = local<KafkajsSignalPublisher>('SignalPublisher');
+const LastSeenStoreToken = local<KyselyLastSeenStore>('LastSeenStore');
+const LastSeenRecorderToken = local<LastSeenRecorder>('LastSeenRecorder');
+
+/** Last-seen times noted by a node go to Postgres together, at most once per this interval (and at a graceful stop). */
+const LAST_SEEN_FLUSH_MS = 30_000;
 
 /**
  * How presence timing follows from the Kafka session timeout: a node repeats who is online
@@ -39,7 +46,35 @@ export const signalsModule = (config: AppConfig) =>
           }),
       )
       .inSingletonScope();
-    bind(TOKENS.ClusterPresence).toConstantValue(new ClusterPresence({ graceMs: config.presence.graceMs, ttlMs }));
+    bind(LastSeenStoreToken).toDynamicValue((ctx) => new KyselyLastSeenStore(ctx.get(TOKENS.Database).db));
+    bind(LastSeenRecorderToken)
+      .toDynamicValue((ctx) => {
+        const store = ctx.get(LastSeenStoreToken);
+        const writes = ctx.get(TOKENS.Metrics).lastSeenWrites;
+        const counted = {
+          record: async (seen: ReadonlyMap<string, Date>) => {
+            await store.record(seen);
+            writes.inc();
+          },
+        };
+        return new LastSeenRecorder(counted, {
+          flushMs: LAST_SEEN_FLUSH_MS,
+          onError: (error) => ctx.get(TOKENS.Logger).warn({ err: error }, 'last-seen times not written; kept for the next write'),
+        });
+      })
+      .inSingletonScope();
+    bind(TOKENS.ClusterPresence)
+      .toDynamicValue(
+        (ctx) =>
+          new ClusterPresence(
+            { graceMs: config.presence.graceMs, ttlMs },
+            {
+              lastSeen: ctx.get(LastSeenStoreToken),
+              onError: (error) => ctx.get(TOKENS.Logger).warn({ err: error }, 'stored last-seen times not read; presence answered from memory'),
+            },
+          ),
+      )
+      .inSingletonScope();
     bind(TOKENS.LocalPresence)
       .toDynamicValue(
         (ctx) =>
@@ -48,6 +83,7 @@ export const signalsModule = (config: AppConfig) =>
             nodeId: `${config.nodeId}.${randomBytes(4).toString('hex')}`,
             heartbeatMs,
             onError: (error) => ctx.get(TOKENS.Logger).warn({ err: error }, 'presence signal not sent'),
+            lastSeen: ctx.get(LastSeenRecorderToken),
           }),
       )
       .inSingletonScope();
@@ -79,15 +115,18 @@ export const signalsModule = (config: AppConfig) =>
     bind(TOKENS.NodeService).toDynamicValue((ctx) => {
       const cluster = ctx.get(TOKENS.ClusterPresence);
       const here = ctx.get(TOKENS.LocalPresence);
+      const lastSeen = ctx.get(LastSeenRecorderToken);
       return {
         name: 'presence',
         start: async () => {
           cluster.start();
           here.start();
+          lastSeen.start();
         },
         // After the gateway closed its sockets: the other nodes hear at once that nobody is left here.
         stop: async () => {
           await here.stop();
+          await lastSeen.stop();
           cluster.stop();
         },
         isReady: () => true,

@@ -22,6 +22,8 @@ export interface UsersTable {
   role: 'user' | 'admin';
   active: Generated<boolean>;
   created_at: CreatedAt;
+  /** Written only in batches by the presence of the nodes (KyselyLastSeenStore). */
+  last_seen_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** Owned by connect-pg-simple; the migration creates it with the columns that library expects. */

@@ -71,6 +71,11 @@ export function createMetrics() {
       labelNames: ['type'] as const,
       registers: [registry],
     }),
+    lastSeenWrites: new Counter({
+      name: 'parley_last_seen_writes_total',
+      help: 'Batched writes of last-seen times to Postgres (one statement each, however many users)',
+      registers: [registry],
+    }),
     typingDropped: new Counter({
       name: 'parley_typing_dropped_total',
       help: 'Typing frames dropped because the same socket sent one for the conversation less than 2 s before',

@@ -57,7 +57,7 @@ export class ClientFrames {
     }
     if (parsed.frame.type === 'send') await this.send(socket, parsed.frame);
     else if (parsed.frame.type === 'resume') await this.resume(socket, parsed.frame);
-    else if (parsed.frame.type === 'watch') this.deps.signals.watch(socket, parsed.frame);
+    else if (parsed.frame.type === 'watch') await this.deps.signals.watch(socket, parsed.frame);
     else if (parsed.frame.type === 'read') await this.read(socket, parsed.frame);
     else await this.typing(socket, parsed.frame);
   }

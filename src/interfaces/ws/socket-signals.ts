@@ -9,7 +9,7 @@ import type { GatewaySocket } from './socket-state';
 
 export interface SocketSignalsDependencies {
   /** Who is online anywhere, as this node knows it. */
-  presence: { status(userId: string): PresenceStatus };
+  presence: { lookup(userIds: readonly string[]): Promise<Map<string, PresenceStatus>> };
   shareTyping: ShareTyping;
   /** This node's open sockets of a user. */
   socketsOf(userId: string): readonly GatewaySocket[];
@@ -27,17 +27,25 @@ export class SocketSignals implements PresenceWatcher, SignalListener {
 
   constructor(private readonly deps: SocketSignalsDependencies) {}
 
-  /** Replaces what the socket watches, then writes a snapshot of each watched user. */
-  watch(socket: GatewaySocket, frame: WatchFrame): void {
+  /**
+   * Replaces what the socket watches, then writes a snapshot of each watched user. Changes that
+   * come while the snapshot is read are written as they come: the snapshot after them agrees.
+   */
+  async watch(socket: GatewaySocket, frame: WatchFrame): Promise<void> {
     this.forget(socket);
     const users = new Set(frame.users);
-    socket.getUserData().watching = users;
+    // uWS forbids touching a socket once closed: after the read, only the state captured now is asked.
+    const state = socket.getUserData();
+    state.watching = users;
     for (const userId of users) {
       const sockets = this.watchers.get(userId) ?? new Set<GatewaySocket>();
       sockets.add(socket);
       this.watchers.set(userId, sockets);
     }
-    for (const userId of users) this.deps.write(socket, presenceFrame(userId, this.deps.presence.status(userId)));
+    const statuses = await this.deps.presence.lookup([...users]);
+    // A later watch replaced this one meanwhile: its own snapshot is what the client waits for.
+    if (state.closed || state.watching !== users) return;
+    for (const [userId, status] of statuses) this.deps.write(socket, presenceFrame(userId, status));
   }
 
   /** The socket closed (or watches something else now): it is told nothing more. */

@@ -38,7 +38,7 @@ export interface WebSocketGatewayDependencies {
   publisher: EventPublisher;
   markConversationRead: MarkConversationRead;
   /** Who is online on any node (answers `watch` snapshots). */
-  presence: { status(userId: string): PresenceStatus };
+  presence: { lookup(userIds: readonly string[]): Promise<Map<string, PresenceStatus>> };
   /** Told when a user's first socket here opens and last one closes. */
   localPresence: LocalPresence;
   shareTyping: ShareTyping;

@@ -45,7 +45,7 @@ export const Presence = z
     lastSeenAt: z.iso
       .datetime()
       .nullable()
-      .openapi({ description: 'When the user was last online; null while online, or when no running node has seen them' }),
+      .openapi({ description: 'When the user was last online; null while online, or if never seen' }),
   })
   .openapi('Presence');
 
