@@ -68,7 +68,7 @@ export function ConversationView(props: { store: ChatStore; conversation: Conver
         <h2 id="conversation-title">{titleOf(conversation)}</h2>
         {conversation.peer && <span class="presence-text">{presenceLabel(presence)}</span>}
         {conversation.room && (
-          <button type="button" data-testid="room-leave" onClick={() => void store.leaveRoom(conversation.room ?? '').catch(() => undefined)}>
+          <button type="button" class="leave" data-testid="room-leave" onClick={() => void store.leaveRoom(conversation.room ?? '').catch(() => undefined)}>
             Leave
           </button>
         )}
@@ -80,7 +80,9 @@ export function ConversationView(props: { store: ChatStore; conversation: Conver
             Load older messages
           </button>
         )}
-        {conversation.historyLoaded && !conversation.olderCursor && conversation.messages.length > 0 && <div class="status">This is the beginning.</div>}
+        {conversation.historyLoaded && !conversation.olderCursor && (
+          <div class="status">{conversation.messages.length > 0 || conversation.pending.length > 0 ? 'This is the beginning.' : 'No messages yet: say hello.'}</div>
+        )}
         {conversation.messages.map((message) => {
           const mine = message.sender.id === store.me.id;
           return (
