@@ -88,11 +88,12 @@ describe('read receipts on two nodes', () => {
     await sendAndWaitStored(carol, { room: name }, 2, aliceOnA, room);
     await sendAndWaitStored(carol, { userId: alice.user.id }, 1, aliceOnA, direct);
 
-    aliceOnA.send({ type: 'read', conversationId: room, seq: 2 });
+    expect((await alice.api.request('PUT', `/api/conversations/${room}/read`, { seq: 2 })).status).toBe(204);
     expect(await aliceOnB.waitFor((f) => f.type === 'read' && f.conversationId === room)).toEqual({ type: 'read', conversationId: room, userId: alice.user.id, seq: 2 });
     // The direct read goes out after the room read, on alice's partition: once carol has the
     // receipt of the direct one, she would have had the room's before it, had it been sent to her.
-    aliceOnA.send({ type: 'read', conversationId: direct, seq: 1 });
+    // (Over HTTP here: the read frame has its own tests above and below.)
+    expect((await alice.api.request('PUT', `/api/conversations/${direct}/read`, { seq: 1 })).status).toBe(204);
     await carolOnB.waitFor((f) => f.type === 'read' && f.conversationId === direct);
     expect(carolOnB.frames.filter((f) => f.type === 'read')).toEqual([{ type: 'read', conversationId: direct, userId: alice.user.id, seq: 1 }]);
     const carolInbox = await carol.api.get('/api/conversations');
