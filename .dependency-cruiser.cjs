@@ -41,6 +41,13 @@ module.exports = {
       to: { path: 'node_modules/(inversify|@inversifyjs)' },
     },
     {
+      name: 'web-client-uses-the-public-protocol',
+      comment: 'The browser client (web/) knows Parley only through its HTTP API and WebSocket frames: no server code.',
+      severity: 'error',
+      from: { path: '^web' },
+      to: { path: '^(src|scripts|tests|bench|faults)/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
