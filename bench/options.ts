@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['latency', 'throughput', 'fanout', 'connections', 'store', 'hop'] as const;
+export const SCENARIOS = ['latency', 'throughput', 'fanout', 'connections', 'store', 'hop', 'inbox'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
-export const USAGE = `usage: npm run bench -- <latency|throughput|fanout|connections|store|hop> [options]
+export const USAGE = `usage: npm run bench -- <latency|throughput|fanout|connections|store|hop|inbox> [options]
 
 deployment
   --nodes N              nodes to start (2)
@@ -29,6 +29,8 @@ connections  --connections N (10000) --users N (50) --hold S (5) --concurrency N
 store        --count N (20000) --pairs N (100)   (own deployment only: writes the accepted topic itself)
 hop          --count N (500: measured round trips, after a tenth as many to warm up)
              (Kafka and Postgres alone, no nodes: one produce → fetch and one commit at a time)
+inbox        --conversations N (200) --count N (500 of each page size, one at a time)
+             (one user in N conversations: GET /api/conversations, limit 20 and 100)
 `;
 
 export interface BenchOptions {
@@ -62,6 +64,7 @@ export interface BenchOptions {
   users: number;
   holdSeconds: number;
   concurrency: number;
+  conversations: number;
 }
 
 /** Parses `<scenario> [options]`; throws a one-line message on anything it does not understand. */
@@ -99,6 +102,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       users: { type: 'string' },
       hold: { type: 'string' },
       concurrency: { type: 'string' },
+      conversations: { type: 'string' },
     },
   });
   const scenario = positionals[0];
@@ -147,5 +151,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     users: number('users', 50),
     holdSeconds: number('hold', 5, 0),
     concurrency: number('concurrency', 100),
+    conversations: number('conversations', 200),
   };
 }
