@@ -19,6 +19,9 @@ class RecordedDelivery implements LocalDelivery {
   closeUser(userId: string) {
     this.closedUsers.push(userId);
   }
+  deliverRead() {
+    // Read receipts have their own tests (tests/integration/inbox).
+  }
 }
 
 /** Puts a recorder where the WebSocket gateway's LocalDelivery was; the fan-out consumer asks at delivery time. */
