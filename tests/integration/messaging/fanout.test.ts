@@ -1,6 +1,5 @@
 import type { LocalDelivery } from '../../../src/application/ports/local-delivery';
 import type { RunningNode } from '../../../src/composition/node';
-import { TOKENS } from '../../../src/composition/tokens';
 import type { StoredMessage } from '../../../src/domain/message';
 import { createTestEnvironment, startTestNode, type TestEnvironment } from '../../support/test-node';
 import { eventually, signedUpUser, uniqueRoom } from './messaging-support';
@@ -24,20 +23,16 @@ class RecordedDelivery implements LocalDelivery {
   }
 }
 
-/** Puts a recorder where the WebSocket gateway's LocalDelivery was; the fan-out consumer asks at delivery time. */
-function recordDeliveries(node: RunningNode): RecordedDelivery {
-  const recorder = new RecordedDelivery();
-  node.container.rebind(TOKENS.LocalDelivery).toConstantValue(recorder);
-  return recorder;
-}
 
 describe('fan-out: every node receives every stored message and session change', () => {
   let environment: TestEnvironment;
   let nodes: RunningNode[] = [];
+  // Each node's fan-out delivers to its recorder instead of its sockets.
+  const recorders = [new RecordedDelivery(), new RecordedDelivery()];
 
   beforeAll(async () => {
     environment = await createTestEnvironment();
-    nodes = [await startTestNode(environment), await startTestNode(environment)];
+    for (const recorder of recorders) nodes.push(await startTestNode(environment, {}, { localDelivery: () => recorder }));
   });
   afterAll(async () => {
     for (const node of nodes.reverse()) await node.stop();
@@ -45,7 +40,6 @@ describe('fan-out: every node receives every stored message and session change',
 
   it('when messages are stored, then both nodes get each one with its recipients, in seq order per conversation', async () => {
     const [nodeA, nodeB] = nodes as [RunningNode, RunningNode];
-    const recorders = [recordDeliveries(nodeA), recordDeliveries(nodeB)];
     const alice = await signedUpUser(nodeA, 'alice');
     const bob = await signedUpUser(nodeB, 'bob');
     const carol = await signedUpUser(nodeB, 'carol');
@@ -70,13 +64,13 @@ describe('fan-out: every node receives every stored message and session change',
   });
 
   it('when a user logs out on one node, then every node is told to close that session', async () => {
-    const [nodeA, nodeB] = nodes as [RunningNode, RunningNode];
-    const recorders = [recordDeliveries(nodeA), recordDeliveries(nodeB)];
+    const [nodeA] = nodes as [RunningNode, RunningNode];
+    const before = recorders.map((recorder) => recorder.closedSessions.length);
     const dave = await signedUpUser(nodeA, 'dave');
     expect((await dave.client.post('/api/auth/logout')).status).toBe(204);
-    for (const recorder of recorders) {
-      await eventually(async () => recorder.closedSessions.length, (count) => count === 1);
-    }
-    expect(recorders[0]!.closedSessions).toEqual(recorders[1]!.closedSessions);
+    const told = await Promise.all(
+      recorders.map((recorder, index) => eventually(async () => recorder.closedSessions.slice(before[index]), (sessions) => sessions.length === 1)),
+    );
+    expect(told[0]).toEqual(told[1]);
   });
 });
