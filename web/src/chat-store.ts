@@ -15,6 +15,7 @@ import {
 const TYPING_SEND_EVERY_MS = 2_000;
 const TYPING_SHOWN_MS = 5_000;
 const MAX_WATCHED = 200;
+const MAX_INBOX_PAGES = 5;
 /**
  * Conversations named in a `resume`, most recent first: it weighs 1 frame plus 1 per 20 conversations
  * against the flood limit, so 200 cost 11 of a burst of 30. Older ones come back through the inbox.
@@ -113,12 +114,14 @@ export class ChatStore {
 
   async loadInbox(): Promise<void> {
     try {
+      // The 500 most recent are plenty for a page; older ones appear when a message comes.
       let cursor: string | null = null;
-      do {
+      for (let pages = 0; pages < MAX_INBOX_PAGES; pages++) {
         const page = await api.conversations(cursor);
         for (const summary of page.items) this.applySummary(summary);
         cursor = page.nextCursor;
-      } while (cursor);
+        if (!cursor) break;
+      }
       this.inboxAvailable = true;
     } catch (error) {
       // Before the inbox endpoint exists (404), the list holds what this page opened or received.
@@ -133,14 +136,17 @@ export class ChatStore {
       this.conversations.get(summary.id) ??
       newConversation(summary.id, summary.kind === 'direct' && summary.with ? { peer: summary.with } : { room: summary.room?.name ?? summary.id.slice(5) });
     this.conversations.set(summary.id, conversation);
+    if (summary.with && conversation.peer?.username === '…') conversation.peer = summary.with;
     const last = summary.lastMessage && 'message' in summary.lastMessage ? summary.lastMessage.message : summary.lastMessage;
-    if (last && typeof last.seq === 'number') {
+    if (last && typeof last.seq === 'number' && last.seq >= (conversation.lastMessage?.seq ?? 0)) {
       conversation.lastMessage = last;
       conversation.lastActivity = last.createdAt;
     }
     conversation.lastSeq = Math.max(conversation.lastSeq, summary.lastSeq);
+    // The page may know better: a read it sent that the server had not applied when it answered.
+    if (conversation.readSeq >= summary.lastSeq) conversation.unread = 0;
+    else if (conversation.readSeq <= summary.readSeq) conversation.unread = summary.unread;
     conversation.readSeq = Math.max(conversation.readSeq, summary.readSeq);
-    conversation.unread = summary.unread;
   }
 
   /** Opens (or creates locally) the direct conversation with a person. */
