@@ -367,8 +367,13 @@ export class ChatStore {
       return;
     }
     if (frame.code === 'resync_required' && frame.conversationId) {
+      // Too much was missed to replay: start the conversation over from its latest page (no hole in between).
       const conversation = this.conversations.get(frame.conversationId);
-      if (conversation) void this.loadLatest(conversation);
+      if (conversation) {
+        conversation.messages = [];
+        conversation.historyLoaded = false;
+        void this.loadLatest(conversation);
+      }
       return;
     }
     if (frame.code === 'rate_limited') this.notice = frame.message;
