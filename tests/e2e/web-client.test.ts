@@ -173,6 +173,15 @@ it('when two people exchange direct messages, then they arrive live, the unread 
   await until(() => receipt.count(), (count) => count === 1);
   expect(await receipt.getAttribute('data-seq')).toBe('2');
 
+  // Bob starts a reply, typing for 3 s as a person does: Alice sees him typing (the README's screenshot). His
+  // typing frames go at most every 2 s (and the gateway drops closer ones), so a single keystroke may not show.
+  await bob.page.getByTestId('composer').pressSequentially('wait, one more thing', { delay: 150 });
+  const bobTyping = alice.page.getByTestId('typing-indicator');
+  await until(() => bobTyping.isVisible(), Boolean);
+  expect(await bobTyping.textContent()).toBe(`${bob.username} is typing…`);
+  await alice.page.screenshot({ path: path.join(ARTIFACTS, 'web-client-typing.png') });
+  await bob.page.getByTestId('composer').fill('');
+
   // Alice types: Bob sees it until her message arrives.
   const composer = alice.page.getByTestId('composer');
   await composer.fill('line one');
