@@ -5,6 +5,7 @@ import { formatReport } from '../../faults/report';
 import { runFaultScenario } from '../../faults/run';
 import { scenarioNamed } from '../../faults/scenarios/index';
 import { SHORT_SETTINGS } from '../../faults/settings';
+import { trackLeftovers } from '../support/leftovers';
 
 /**
  * Issue 12's fault suite, short: `npm run faults -- <scenario> --short` as tests, on a Kafka
@@ -17,6 +18,8 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const SCENARIO_TIMEOUT_MS = 90_000;
 
 let services: OwnServices;
+// The suite forks nodes, Kafka and Postgres and drives hundreds of sockets: none may outlive it.
+const leftovers = trackLeftovers();
 
 beforeAll(async () => {
   services = await startOwnServices(path.join(ROOT, '.data', 'faults', `jest-${randomBytes(3).toString('hex')}`));
@@ -24,7 +27,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await services?.stop();
-}, 60_000);
+  // A child process, socket or timer left behind holds the jest worker past its exit timeout.
+  await leftovers.expectNoneLeft();
+}, 70_000);
 
 async function expectEveryInvariant(name: string): Promise<void> {
   const report = await runFaultScenario(scenarioNamed(name)!, {

@@ -1,5 +1,6 @@
 import { ApiClient } from '../support/api-client';
 import { eventually } from '../support/eventually';
+import { trackLeftovers } from '../support/leftovers';
 import { freePort, startNodeProcess, type NodeProcess } from '../support/node-process';
 import { createTestEnvironment, startTestNode, type TestEnvironment } from '../support/test-node';
 import { UpgradeRefused, WsClient } from '../support/ws-client';
@@ -12,6 +13,8 @@ describe('security logs', () => {
   let environment: TestEnvironment;
   let node: NodeProcess;
   const PASSWORD = 'never-in-any-log-0123';
+  // The node is a child process and the tests open sockets to it: none may outlive the file.
+  const leftovers = trackLeftovers();
 
   beforeAll(async () => {
     environment = await createTestEnvironment();
@@ -28,6 +31,7 @@ describe('security logs', () => {
       node.child.kill('SIGTERM');
       await node.exited;
     }
+    await leftovers.expectNoneLeft();
   });
 
   const client = (ip: string, headers: Record<string, string> = {}) => new ApiClient(`http://127.0.0.1:${node.httpPort}`, { 'x-forwarded-for': ip, ...headers });
