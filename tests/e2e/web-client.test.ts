@@ -238,6 +238,39 @@ it('when I read a conversation on one device, then my other device clears its ba
   }
 });
 
+it('when a person uses the keyboard alone, then they can log in, find someone, open the conversation and send', async () => {
+  const pat = await person('pat');
+  const quinn = await person('quinn');
+  await pat.page.getByTestId('logout').click();
+  await pat.page.getByTestId('login-submit').waitFor();
+  const page = pat.page;
+  /** Tab until the control with this test id has the focus (at most 40 presses), as a keyboard user does. */
+  const tabTo = async (testId: string) => {
+    for (let presses = 0; presses < 40; presses++) {
+      if ((await page.evaluate<string | null>('document.activeElement?.getAttribute("data-testid") ?? null')) === testId) return;
+      await page.keyboard.press('Tab');
+    }
+    throw new Error(`Tab never reached ${testId}`);
+  };
+  await tabTo('login-username');
+  await page.keyboard.type(pat.username);
+  await tabTo('login-password');
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press('Enter');
+  await until(() => page.getByTestId('connection-state').getAttribute('data-state'), (state) => state === 'online');
+  await tabTo('tab-people');
+  await page.keyboard.press('Enter');
+  await tabTo('people-search');
+  await page.keyboard.type(quinn.username);
+  await page.getByTestId('person-result').waitFor();
+  await tabTo('person-result');
+  await page.keyboard.press('Enter');
+  await tabTo('composer');
+  await page.keyboard.type('typed without a mouse');
+  await page.keyboard.press('Enter');
+  await until(() => shownMessages(page), (shown) => shown.length === 1 && shown[0]!.body === 'typed without a mouse');
+});
+
 it('when a body is HTML, then it shows as text and runs nothing', async () => {
   const mallory = await person('mallory');
   const victim = await person('victim');
