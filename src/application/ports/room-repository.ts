@@ -2,9 +2,6 @@ import type { PublicUser } from '../../domain/user';
 import type { Room } from '../../domain/room';
 import type { Page } from './page';
 
-// Kept while the conversations work still imports Page from here; new code imports it from ./page.
-export type { Page };
-
 /** Rooms and their members. Names are unique ignoring case. */
 export interface RoomRepository {
   /** Creates the room with its creator as first member; throws room_taken when the name is used in any case. */
