@@ -1,13 +1,12 @@
 import type { RunningNode } from '../../../src/composition/node';
-import { TOKENS } from '../../../src/composition/tokens';
-import { createHash } from 'node:crypto';
 import { createTestEnvironment, startTestNode, type TestEnvironment } from '../../support/test-node';
+import { UpgradeRefused, WsClient } from '../../support/ws-client';
 import { clientFor, query, registerAs, sessionCookie } from './accounts-support';
 
 const OLD_SECRET = 'test-secret-0123456789-0123456789-0123456789';
 const NEW_SECRET = 'rotated-secret-9876543210-9876543210-98765';
 
-describe('the session authenticator the WebSocket gateway uses', () => {
+describe('the WebSocket upgrade recognises the session cookie', () => {
   let environment: TestEnvironment;
   let node: RunningNode;
   let rotated: RunningNode;
@@ -22,28 +21,33 @@ describe('the session authenticator the WebSocket gateway uses', () => {
     await rotated.stop();
   });
 
-  const authenticate = (on: RunningNode, cookie: string | undefined) => on.container.get(TOKENS.WsAuthenticator).authenticate(cookie);
+  /** Through the real entry point: the user the hello frame names, or null when the upgrade is refused with 401. */
+  async function authenticate(on: RunningNode, cookie: string | undefined): Promise<{ id: string; username: string } | null> {
+    const opened = await WsClient.connect(`ws://127.0.0.1:${on.wsPort}/ws`, cookie === undefined ? {} : { cookie }).catch((error: unknown) => {
+      if (error instanceof UpgradeRefused && error.status === 401) return null;
+      throw error;
+    });
+    if (!opened) return null;
+    const hello = await opened.waitFor((frame) => frame.type === 'hello');
+    await opened.close();
+    const { id, username } = hello.user as { id: string; username: string };
+    return { id, username };
+  }
 
-  it('when given the cookie of a real login, then it returns the user, the session id and its SHA-256', async () => {
+  it('when given the cookie of a real login among others, then the socket is that user\'s', async () => {
     const client = clientFor(node);
     const account = await registerAs(client, 'ws');
-    const { sessionId } = sessionCookie(client);
-    const result = await authenticate(node, `other=1; ${client.cookieHeader()}`);
-    expect(result).toEqual({
-      user: { id: account.id, username: account.username, role: 'user' },
-      sessionId,
-      sessionKey: createHash('sha256').update(sessionId).digest('hex'),
-    });
+    expect(await authenticate(node, `other=1; ${client.cookieHeader()}`)).toEqual({ id: account.id, username: account.username });
   });
 
   it('when the secret was rotated, then a cookie signed with the old secret still authenticates on the new node', async () => {
     const client = clientFor(node);
     const account = await registerAs(client, 'rotation');
-    expect((await authenticate(rotated, client.cookieHeader()))?.user.id).toBe(account.id);
+    expect((await authenticate(rotated, client.cookieHeader()))?.id).toBe(account.id);
     expect((await clientFor(rotated, { cookie: client.cookieHeader() }).get('/api/auth/me')).status).toBe(200);
   });
 
-  it('when the cookie is missing, tampered with or logged out, then it returns null', async () => {
+  it('when the cookie is missing, tampered with or logged out, then the upgrade is refused with 401', async () => {
     const client = clientFor(node);
     await registerAs(client, 'wsgone');
     const { raw } = sessionCookie(client);
@@ -55,7 +59,7 @@ describe('the session authenticator the WebSocket gateway uses', () => {
     expect(await authenticate(node, cookie)).toBeNull();
   });
 
-  it('when the session is past its absolute lifetime or its user is deactivated, then it returns null', async () => {
+  it('when the session is past its absolute lifetime or its user is deactivated, then the upgrade is refused with 401', async () => {
     const old = clientFor(node);
     await registerAs(old, 'wsold');
     await query(environment, `update session set sess = jsonb_set(sess::jsonb, '{createdAt}', '0')::json where sid = $1`, [
