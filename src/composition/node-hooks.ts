@@ -1,5 +1,6 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { ISocketFactory } from 'kafkajs';
+import type pg from 'pg';
 import type { LocalDelivery } from '../application/ports/local-delivery';
 
 /**
@@ -15,6 +16,8 @@ export interface NodeHooks {
    * keeps the sockets' delivery to push repeats and gaps as the fan-out could.
    */
   localDelivery?: (sockets: LocalDelivery) => LocalDelivery;
+  /** Hands over the node's database pool when it is made: a test occupies its connections, as a stall would. */
+  databasePool?: (pool: pg.Pool) => void;
 }
 
 /** The hooks the node was started with, for the modules that apply them. */

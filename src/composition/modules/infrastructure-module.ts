@@ -24,7 +24,9 @@ export const infrastructureModule = (config: AppConfig, hooks: NodeHooks) =>
     bind(TOKENS.Database)
       .toDynamicValue((ctx) => {
         const statements = ctx.get(TOKENS.Metrics).databaseStatements;
-        return createDatabase({ ...config.database, applicationName: `parley-${config.nodeId}`, onStatement: (kind) => statements.inc({ kind }) });
+        const database = createDatabase({ ...config.database, applicationName: `parley-${config.nodeId}`, onStatement: (kind) => statements.inc({ kind }) });
+        hooks.databasePool?.(database.pool);
+        return database;
       })
       .inSingletonScope();
     bind(TOKENS.Topics).toConstantValue(topicNames(config.kafka.topicPrefix));

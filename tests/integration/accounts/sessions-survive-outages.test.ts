@@ -1,6 +1,5 @@
 import type pg from 'pg';
 import type { RunningNode } from '../../../src/composition/node';
-import { TOKENS } from '../../../src/composition/tokens';
 import { createTestEnvironment, startTestNode, type TestEnvironment } from '../../support/test-node';
 import { clientFor, query, registerAs, sessionCookie } from './accounts-support';
 
@@ -12,10 +11,12 @@ import { clientFor, query, registerAs, sessionCookie } from './accounts-support'
 describe('sessions when the database cannot serve a request', () => {
   let environment: TestEnvironment;
   let node: RunningNode;
+  /** The node's own pool, handed over by its hook: the test holds its connections. */
+  let pool: pg.Pool;
 
   beforeAll(async () => {
     environment = await createTestEnvironment();
-    node = await startTestNode(environment, { DATABASE_POOL_SIZE: '2' });
+    node = await startTestNode(environment, { DATABASE_POOL_SIZE: '2' }, { databasePool: (nodePool) => (pool = nodePool) });
   });
   afterAll(() => node.stop());
 
@@ -24,7 +25,6 @@ describe('sessions when the database cannot serve a request', () => {
     await registerAs(client);
     const { sessionId } = sessionCookie(client);
 
-    const pool = node.container.get(TOKENS.Database).pool;
     const held = await holdEveryConnection(pool, 2);
     // The pool frees up as soon as the failed request asks for a connection again: whatever it
     // wants to do with the session then (it once deleted it) really happens.
