@@ -45,12 +45,11 @@ afterAll(async () => {
   }
 });
 
-afterEach(() => {
+afterEach(async () => {
   // Nothing the page did may raise an error or a dialog (an injected alert would be one).
-  for (const person of people.splice(0)) {
-    expect(person.incidents).toEqual([]);
-    void person.context.close();
-  }
+  const done = people.splice(0);
+  await Promise.all(done.map((person) => person.context.close()));
+  for (const person of done) expect(person.incidents).toEqual([]);
 });
 
 async function person(name: string, viewport?: { width: number; height: number }): Promise<Person> {
