@@ -171,23 +171,13 @@ export class UwsWebSocketGateway implements LocalDelivery {
       logger,
       upgrade: upgradeHandler({ allowedOrigins: config.allowedOrigins, authenticator, logger }),
       frames: this.frames,
+      // Nothing is written from inside uWS's open callback: uWS 20.30 (the build we pin) may then
+      // misread a socket upgraded inside res.cork() as an HTTP response with Connection: close and
+      // cut it (1006) right after its first frame (uNetworking/uWebSockets#1928, fixed upstream by
+      // #1929). The socket is taken in on the next turn of the loop, hello first.
       onOpen: (socket) => {
-        // An upgrade whose authentication finished after stop() began must not keep the node alive.
-        if (this.stopping) return socket.end(CLOSE.goingAway, 'server shutting down');
-        // Each socket may buffer WS_MAX_BACKPRESSURE_BYTES and costs a write per message: bounded per user.
-        if (this.registry.countOfUser(socket.getUserData().user.id) >= this.deps.config.maxSocketsPerUser) {
-          return socket.end(CLOSE.tooManySockets, 'too many connections for this user');
-        }
-        this.registry.add(socket);
-        if (this.registry.countOfUser(socket.getUserData().user.id) === 1) this.deps.localPresence.arrived(socket.getUserData().user.id);
         const state = socket.getUserData();
-        state.held = [];
-        state.heldForOpening = true;
-        // uWS forbids touching a closed socket: the timer looks at the state it captured first.
-        setTimeout(() => state.closed || this.frames.endOpeningHold(socket), OPENING_HOLD_MS).unref();
-        this.deps.metrics.openWebSockets.inc();
-        const { user } = socket.getUserData();
-        this.write(socket, { type: 'hello', user, node: this.deps.nodeId });
+        setImmediate(() => state.closed || this.welcome(socket));
       },
       onClose: (socket) => {
         const wasLast = this.registry.remove(socket);
@@ -198,6 +188,26 @@ export class UwsWebSocketGateway implements LocalDelivery {
       },
       onTypingDropped: () => this.deps.metrics.typingDropped.inc(),
     });
+  }
+
+  /** Takes in a socket that has just opened: the per-user limit, the registry, the opening hold, hello. */
+  private welcome(socket: GatewaySocket): void {
+    // An upgrade whose authentication finished after stop() began must not keep the node alive.
+    if (this.stopping) return socket.end(CLOSE.goingAway, 'server shutting down');
+    // Each socket may buffer WS_MAX_BACKPRESSURE_BYTES and costs a write per message: bounded per user.
+    if (this.registry.countOfUser(socket.getUserData().user.id) >= this.deps.config.maxSocketsPerUser) {
+      return socket.end(CLOSE.tooManySockets, 'too many connections for this user');
+    }
+    this.registry.add(socket);
+    if (this.registry.countOfUser(socket.getUserData().user.id) === 1) this.deps.localPresence.arrived(socket.getUserData().user.id);
+    const state = socket.getUserData();
+    state.held = [];
+    state.heldForOpening = true;
+    // uWS forbids touching a closed socket: the timer looks at the state it captured first.
+    setTimeout(() => state.closed || this.frames.endOpeningHold(socket), OPENING_HOLD_MS).unref();
+    this.deps.metrics.openWebSockets.inc();
+    const { user } = socket.getUserData();
+    this.write(socket, { type: 'hello', user, node: this.deps.nodeId });
   }
 
   /** Writes the message through the socket's cursor; true when it was written now. */
