@@ -22,7 +22,9 @@ export class UpgradeRefused extends Error {
 export class WsClient {
   readonly frames: Frame[] = [];
   closed: { code: number; reason: string } | null = null;
-  private waiters: { match(frame: Frame): boolean; resolve(frame: Frame): void }[] = [];
+  /** The last error the socket reported (an invalid frame from the server closes it with 1006). */
+  lastError: Error | null = null;
+  private waiters: { match(frame: Frame): boolean; resolve(frame: Frame): void; reject(error: Error): void }[] = [];
   private readonly closedPromise: Promise<{ code: number; reason: string }>;
 
   private constructor(readonly socket: WebSocket) {
@@ -31,10 +33,13 @@ export class WsClient {
       this.frames.push(frame);
       this.waiters = this.waiters.filter((waiter) => (waiter.match(frame) ? (waiter.resolve(frame), false) : true));
     });
+    socket.on('error', (error) => (this.lastError = error));
     this.closedPromise = new Promise((resolve) =>
       socket.on('close', (code, reason) => {
         this.closed = { code, reason: reason.toString() };
         resolve(this.closed);
+        // No frame comes after a close: a wait still pending can only fail, so it fails now and says how.
+        for (const waiter of this.waiters.splice(0)) waiter.reject(new Error(`the socket closed while waiting for a frame: ${this.describe()}`));
       }),
     );
   }
@@ -69,6 +74,7 @@ export class WsClient {
   waitFor(match: (frame: Frame) => boolean, timeoutMs = 15_000, from = 0): Promise<Frame> {
     const seen = this.frames.slice(from).find(match);
     if (seen) return Promise.resolve(seen);
+    if (this.closed) return Promise.reject(new Error(`the socket is closed: ${this.describe()}`));
     return new Promise((resolve, reject) => {
       const armedAt = Date.now();
       const timer = setTimeout(() => {
@@ -79,22 +85,33 @@ export class WsClient {
           this.waiters = this.waiters.filter((waiter) => waiter.resolve !== done);
           const late = Date.now() - armedAt - timeoutMs;
           const stalled = late > 1_000 ? ` (this test process itself was stalled: its timer fired ${late} ms late)` : '';
-          reject(new Error(`no matching frame within ${timeoutMs} ms${stalled}; got ${JSON.stringify(this.frames).slice(-1500)}`));
+          reject(new Error(`no matching frame within ${timeoutMs} ms${stalled}; ${this.describe()}`));
         });
       }, timeoutMs);
       const done = (frame: Frame) => {
         clearTimeout(timer);
         resolve(frame);
       };
-      this.waiters.push({ match, resolve: done });
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        reject(error);
+      };
+      this.waiters.push({ match, resolve: done, reject: fail });
     });
+  }
+
+  /** What a failed wait reports: how the socket closed, if it did, and the frames it got. */
+  private describe(): string {
+    const closed = this.closed ? `closed ${this.closed.code} ${JSON.stringify(this.closed.reason)}${this.lastError ? ` after error: ${this.lastError.message}` : ''}; ` : '';
+    return `${closed}got ${JSON.stringify(this.frames).slice(-1500)}`;
   }
 
   /** Waits until `count` frames match (counting those already received). */
   async waitForCount(match: (frame: Frame) => boolean, count: number, timeoutMs = 20_000): Promise<Frame[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.frames.filter(match).length < count) {
-      if (Date.now() > deadline) throw new Error(`only ${this.frames.filter(match).length} of ${count} frames within ${timeoutMs} ms`);
+      if (this.closed) throw new Error(`only ${this.frames.filter(match).length} of ${count} frames before the socket closed: ${this.describe()}`);
+      if (Date.now() > deadline) throw new Error(`only ${this.frames.filter(match).length} of ${count} frames within ${timeoutMs} ms; ${this.describe()}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     return this.frames.filter(match);
