@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { RunningNode } from '../../../src/composition/node';
-import { TOKENS } from '../../../src/composition/tokens';
 import { directConversationId, roomConversationId } from '../../../src/domain/conversation';
 import { eventually } from '../../support/eventually';
 import { freePort, startNodeProcess, type NodeProcess } from '../../support/node-process';
+import { scrapeMetrics } from '../../support/prometheus';
 import { createTestEnvironment, startTestNode, type TestEnvironment } from '../../support/test-node';
 import { WsClient, type Frame } from '../../support/ws-client';
 import { openSocket, signUp, type SignedIn } from './ws-support';
@@ -196,18 +196,18 @@ describe('presence and typing across nodes', () => {
     const [hal, ivy] = await Promise.all([signUp(nodeA, 'hal'), signUp(nodeB, 'ivy')]);
     const halOnA = await open(nodeA, hal);
     const ivyOnB = await open(nodeB, ivy);
-    const metrics = nodeA.container.get(TOKENS.Metrics);
-    const published = async () => (await metrics.signalsPublished.get()).values.find((value) => value.labels.type === 'typing')?.value ?? 0;
-    const dropped = async () => (await metrics.typingDropped.get()).values[0]?.value ?? 0;
-    const [publishedBefore, droppedBefore] = [await published(), await dropped()];
+    const counts = async () => {
+      const scrape = await scrapeMetrics(nodeA);
+      return { published: scrape.value('parley_signals_published_total', { type: 'typing' }), dropped: scrape.value('parley_typing_dropped_total') };
+    };
+    const before = await counts();
 
     // Past the flood burst (WS_RATE_BURST, 30): counted, these would end in rate_limited.
     const conversationId = directConversationId(hal.user.id, ivy.user.id);
     for (let i = 0; i < 60; i += 1) halOnA.send({ type: 'typing', conversationId });
     await roundTrip(halOnA);
     await ivyOnB.waitFor((frame) => frame.type === 'typing');
-    expect(await dropped()).toBe(droppedBefore + 59);
-    expect(await published()).toBe(publishedBefore + 1);
+    expect(await counts()).toEqual({ published: before.published + 1, dropped: before.dropped + 59 });
     expect(halOnA.frames.filter((frame) => frame.type === 'error' && frame.code === 'rate_limited')).toEqual([]);
     expect(halOnA.frames.filter((frame) => frame.type === 'error' && frame.clientMessageId === undefined)).toEqual([]);
   });
@@ -220,11 +220,12 @@ describe('presence and typing across nodes', () => {
     const watching = await open(nodeA, watcher);
     const maxOnA = await open(nodeA, max);
     const counts = async (node: RunningNode) => {
-      const metrics = node.container.get(TOKENS.Metrics);
-      const writes = (await metrics.databaseStatements.get()).values.find((value) => value.labels.kind === 'write')?.value ?? 0;
-      const signals = (await metrics.signalsPublished.get()).values.reduce((sum, value) => sum + value.value, 0);
-      const lastSeenWrites = (await metrics.lastSeenWrites.get()).values[0]?.value ?? 0;
-      return { writes, signals, lastSeenWrites };
+      const scrape = await scrapeMetrics(node);
+      return {
+        writes: scrape.value('parley_db_statements_total', { kind: 'write' }),
+        signals: scrape.sum('parley_signals_published_total'),
+        lastSeenWrites: scrape.value('parley_last_seen_writes_total'),
+      };
     };
     const before = await Promise.all([counts(nodeA), counts(nodeB)]);
     // The counter is live: the sign-ups and the room above were written through these nodes.
@@ -292,7 +293,7 @@ describe('presence and typing across nodes', () => {
     it('when a node starts after users came online, then it knows them at once; when it is killed, its users go offline within the session timeout plus the grace period', async () => {
       const [jay, kim, watcher] = await Promise.all([signUp(nodeA, 'jay'), signUp(nodeA, 'kim'), signUp(nodeA, 'watcher')]);
       await open(nodeA, jay);
-      await eventually(() => nodeB.container.get(TOKENS.ClusterPresence).status(jay.user.id).online);
+      await eventually(() => getUser(nodeB, watcher, jay.user.id), (body) => body.user.presence.online === true);
 
       nodeC = await startNodeProcess(environment, { httpPort: await freePort(), wsPort: await freePort(), nodeId: 'presence-c', env: settings });
       // Its look-back read of the signals topic is done before it is ready: no waiting here.
@@ -318,7 +319,7 @@ describe('presence and typing across nodes', () => {
       expect(Date.parse(offline.lastSeenAt)).toBeLessThanOrEqual(killedAt);
       expect(watching.frames.filter((frame) => frame.type === 'presence' && frame.userId === kim.user.id).map((frame) => frame.online)).toEqual([false, true, false]);
       // Jay, on a live node, is untouched.
-      expect(nodeA.container.get(TOKENS.ClusterPresence).status(jay.user.id).online).toBe(true);
+      expect((await getUser(nodeA, watcher, jay.user.id)).user.presence.online).toBe(true);
     });
   });
 });
