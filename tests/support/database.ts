@@ -11,3 +11,21 @@ export async function query<T extends pg.QueryResultRow>(environment: TestEnviro
     await client.end();
   }
 }
+
+/**
+ * Records the text of every statement any client of `pool` sends from now on, the way the node
+ * counts its own (src/infrastructure/database/database.ts): given a node's pool by the
+ * databasePool hook, a test sees what reached Postgres even after the node has stopped.
+ */
+export function recordStatements(pool: pg.Pool): string[] {
+  const statements: string[] = [];
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const [first] = args;
+      statements.push(String(typeof first === 'string' ? first : ((first as { text?: unknown } | null)?.text ?? '')));
+      return query(...args);
+    };
+  });
+  return statements;
+}
