@@ -1,6 +1,7 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { ISocketFactory } from 'kafkajs';
 import type pg from 'pg';
+import type { EventPublisher } from '../application/ports/event-publisher';
 import type { LocalDelivery } from '../application/ports/local-delivery';
 
 /**
@@ -18,6 +19,12 @@ export interface NodeHooks {
   localDelivery?: (sockets: LocalDelivery) => LocalDelivery;
   /** Hands over the node's database pool when it is made: a test occupies its connections, as a stall would. */
   databasePool?: (pool: pg.Pool) => void;
+  /**
+   * Stands between the process's one Kafka producer (the one the node connects at start and
+   * flushes at stop) and everything that publishes through it, HTTP requests and WebSocket sends:
+   * given that producer, returns what they publish to. Called once: every request shares what it returns.
+   */
+  eventPublisher?: (producer: EventPublisher) => EventPublisher;
 }
 
 /** The hooks the node was started with, for the modules that apply them. */

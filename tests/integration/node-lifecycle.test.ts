@@ -1,16 +1,35 @@
 import http from 'node:http';
+import type { ChatEvent, EventPublisher } from '../../src/application/ports/event-publisher';
 import type { RunningNode } from '../../src/composition/node';
-import { TOKENS } from '../../src/composition/tokens';
+import { ApiClient } from '../support/api-client';
+import { signUpWith } from '../support/sign-up';
 import { createTestEnvironment, startTestNode, type TestEnvironment } from '../support/test-node';
 
 describe('a Parley node on real Kafka and Postgres', () => {
   let environment: TestEnvironment;
   let node: RunningNode;
   let base: string;
+  /** What the eventPublisher hook was handed, and every event published through it. */
+  const producers: EventPublisher[] = [];
+  const published: ChatEvent[] = [];
 
   beforeAll(async () => {
     environment = await createTestEnvironment();
-    node = await startTestNode(environment);
+    node = await startTestNode(environment, {}, {
+      eventPublisher: (producer) => {
+        producers.push(producer);
+        return {
+          publish: (event) => {
+            published.push(event);
+            return producer.publish(event);
+          },
+          publishAll: (events) => {
+            published.push(...events);
+            return producer.publishAll(events);
+          },
+        };
+      },
+    });
     base = `http://127.0.0.1:${node.httpPort}`;
   });
   afterAll(() => node.stop());
@@ -65,9 +84,25 @@ describe('a Parley node on real Kafka and Postgres', () => {
     expect(await res.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
   });
 
-  it('the producer handed to requests is the one producer of the process', () => {
-    const a = node.container.get(TOKENS.EventPublisher);
-    const b = node.container.get(TOKENS.KafkaProducer);
-    expect(a).toBe(b);
+  /*
+   * Which producer object a request holds has no outside view, so the eventPublisher hook watches
+   * the road instead: it is handed the process's producer (the one the node connects at start and
+   * flushes at stop) and stands between it and all that publish. Requests of several sessions must
+   * all pass through it, and it must be made once: a producer per request, or one that requests get
+   * beside it, would leave accepted messages the hook never saw, or call it more than once.
+   */
+  it('when requests of several sessions send messages, then each goes through the one producer of the process', async () => {
+    const clients = [new ApiClient(base), new ApiClient(base)];
+    const [alice, bob] = await Promise.all(clients.map((client, i) => signUpWith(client, `producer${i}`)));
+    const sends = await Promise.all([
+      ...[1, 2, 3].map((n) => clients[0]!.post('/api/messages', { to: { userId: bob!.id }, body: `to bob ${n}` })),
+      ...[1, 2, 3].map((n) => clients[1]!.post('/api/messages', { to: { userId: alice!.id }, body: `to alice ${n}` })),
+    ]);
+    expect(sends.map((res) => res.status)).toEqual([202, 202, 202, 202, 202, 202]);
+
+    const acceptedIds = sends.map((res) => res.body.message.id as string);
+    const passedIds = published.flatMap((event) => (event.type === 'message.accepted' ? [event.message.id] : []));
+    expect(passedIds).toEqual(expect.arrayContaining(acceptedIds));
+    expect(producers).toHaveLength(1);
   });
 });

@@ -39,7 +39,12 @@ export const infrastructureModule = (config: AppConfig, hooks: NodeHooks) =>
     bind(TOKENS.KafkaProducer)
       .toDynamicValue((ctx) => new KafkajsEventPublisher(ctx.get(TOKENS.PublisherKafka), ctx.get(TOKENS.Topics), { publishTimeoutMs: config.kafka.publishTimeoutMs }))
       .inSingletonScope();
-    bind(TOKENS.EventPublisher).toService(TOKENS.KafkaProducer);
+    bind(TOKENS.EventPublisher)
+      .toDynamicValue((ctx) => {
+        const producer = ctx.get(TOKENS.KafkaProducer);
+        return hooks.eventPublisher?.(producer) ?? producer;
+      })
+      .inSingletonScope();
     bind(TOKENS.IdGenerator).toConstantValue({ next: () => uuidv7() });
 
     bind(TOKENS.ReadinessCheck).toDynamicValue((ctx) => {
