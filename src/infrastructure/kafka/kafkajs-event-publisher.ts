@@ -1,9 +1,10 @@
-import { Partitioners, type Kafka, type Message as KafkaMessage, type Producer, type TopicMessages } from 'kafkajs';
+import { Partitioners, type Kafka, type Message as KafkaMessage, type TopicMessages } from 'kafkajs';
 import type { ChatEvent, EventPublisher } from '../../application/ports/event-publisher';
 import { unavailable } from '../../domain/errors';
 import { encodeEvent, eventKey } from './event-codec';
 import { PRODUCE_ACK_TIMEOUT_MS } from './kafka-client';
 import type { TopicNames } from './topics';
+import { SerialProducer } from './serial-producer';
 
 /**
  * A broker refuses a record batch over its message.max.bytes (1 MiB by default) with a
@@ -57,37 +58,27 @@ interface Pending {
  * leaves unanswered is abandoned after the client's request timeout and sent again to whoever
  * leads its partitions by then: build the `Kafka` with createPublisherKafka (see there).
  */
-export class KafkajsEventPublisher implements EventPublisher {
-  private readonly producer: Producer;
+export class KafkajsEventPublisher extends SerialProducer implements EventPublisher {
   private readonly maxQueuedEvents: number;
   private queue: Pending[] = [];
   private queuedEvents = 0;
-  private inFlight: Promise<void> | null = null;
-  private connected = false;
 
   constructor(
     kafka: Kafka,
     private readonly topics: TopicNames,
     private readonly options: PublisherOptions,
   ) {
+    super(
+      kafka.producer({
+        idempotent: false,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        metadataMaxAge: METADATA_MAX_AGE_MS,
+        // Murmur2 like the Java client, so a key lands on the same partition whoever produces it.
+        createPartitioner: Partitioners.DefaultPartitioner,
+      }),
+    );
     this.maxQueuedEvents = options.maxQueuedEvents ?? MAX_QUEUED_EVENTS;
-    this.producer = kafka.producer({
-      idempotent: false,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      metadataMaxAge: METADATA_MAX_AGE_MS,
-      // Murmur2 like the Java client, so a key lands on the same partition whoever produces it.
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-  }
-
-  async connect(): Promise<void> {
-    await this.producer.connect();
-    this.connected = true;
-  }
-
-  isConnected(): boolean {
-    return this.connected;
   }
 
   publish(event: ChatEvent): Promise<void> {
@@ -96,7 +87,7 @@ export class KafkajsEventPublisher implements EventPublisher {
 
   publishAll(events: ChatEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    if (!this.connected) return Promise.reject(unavailable('The message broker'));
+    if (!this.isConnected()) return Promise.reject(unavailable('The message broker'));
     if (this.queuedEvents + events.length > this.maxQueuedEvents) return Promise.reject(unavailable('The message broker'));
     return new Promise<void>((resolve, reject) => {
       const pending: Pending = {
@@ -108,26 +99,20 @@ export class KafkajsEventPublisher implements EventPublisher {
       };
       this.queue.push(pending);
       this.queuedEvents += events.length;
-      if (!this.inFlight) this.inFlight = this.drain();
+      this.sendSoon();
     });
   }
 
-  /** Waits for everything queued to be acknowledged, then disconnects. */
-  async disconnect(): Promise<void> {
-    while (this.inFlight) await this.inFlight;
-    this.connected = false;
-    await this.producer.disconnect();
+  protected hasQueued(): boolean {
+    return this.queue.length > 0;
   }
 
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      // A caller already answered `unavailable` was told its message was not taken: never send it late.
-      const batch = this.queue.filter((pending) => !pending.settled);
-      this.queue = [];
-      this.queuedEvents = 0;
-      if (batch.length > 0) await this.send(batch);
-    }
-    this.inFlight = null;
+  protected async sendQueued(): Promise<void> {
+    // A caller already answered `unavailable` was told its message was not taken: never send it late.
+    const batch = this.queue.filter((pending) => !pending.settled);
+    this.queue = [];
+    this.queuedEvents = 0;
+    if (batch.length > 0) await this.send(batch);
   }
 
   /**

@@ -1,8 +1,9 @@
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type Kafka } from 'kafkajs';
 import type { Signal, SignalPublisher } from '../../application/ports/signal-publisher';
 import { unavailable } from '../../domain/errors';
 import type { Metrics } from '../metrics/metrics';
 import { encodeSignal, signalKey } from './signal-codec';
+import { SerialProducer } from './serial-producer';
 
 /** Signals waiting for a request at most; past it a publish is refused at once (they are not worth queueing). */
 const MAX_QUEUED_SIGNALS = 10_000;
@@ -23,11 +24,8 @@ interface Pending {
  * in flight ride in the next one, in order: one node's presence changes and heartbeats
  * must not overtake each other.
  */
-export class KafkajsSignalPublisher implements SignalPublisher {
-  private readonly producer: Producer;
+export class KafkajsSignalPublisher extends SerialProducer implements SignalPublisher {
   private queue: Pending[] = [];
-  private inFlight: Promise<void> | null = null;
-  private connected = false;
 
   constructor(
     kafka: Kafka,
@@ -35,26 +33,19 @@ export class KafkajsSignalPublisher implements SignalPublisher {
     private readonly metrics: Metrics,
     private readonly options: { timeoutMs: number },
   ) {
-    this.producer = kafka.producer({
-      idempotent: false,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
-    });
-  }
-
-  async connect(): Promise<void> {
-    await this.producer.connect();
-    this.connected = true;
-  }
-
-  isConnected(): boolean {
-    return this.connected;
+    super(
+      kafka.producer({
+        idempotent: false,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
+      }),
+    );
   }
 
   publish(signal: Signal): Promise<void> {
-    if (!this.connected || this.queue.length >= MAX_QUEUED_SIGNALS) return Promise.reject(unavailable('The message broker'));
+    if (!this.isConnected() || this.queue.length >= MAX_QUEUED_SIGNALS) return Promise.reject(unavailable('The message broker'));
     return new Promise<void>((resolve, reject) => {
       // A stalled broker must not hold a socket's frames: the caller is answered within the deadline.
       const timer = setTimeout(() => reject(unavailable('The message broker')), this.options.timeoutMs);
@@ -63,40 +54,35 @@ export class KafkajsSignalPublisher implements SignalPublisher {
         done(value);
       };
       this.queue.push({ signal, resolve: settle(resolve), reject: settle(reject) });
-      if (!this.inFlight) this.inFlight = this.drain();
+      this.sendSoon();
     });
   }
 
-  /** Sends what is queued, then disconnects. */
-  async disconnect(): Promise<void> {
-    while (this.inFlight) await this.inFlight;
-    this.connected = false;
-    await this.producer.disconnect();
+  protected hasQueued(): boolean {
+    return this.queue.length > 0;
   }
 
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const messages: { key: string; value: string }[] = [];
-      let bytes = 0;
-      let taken = 0;
-      for (const { signal } of this.queue) {
-        const message = { key: signalKey(signal), value: encodeSignal(signal) };
-        if (taken > 0 && bytes + message.value.length > MAX_REQUEST_BYTES) break;
-        messages.push(message);
-        bytes += message.value.length;
-        taken += 1;
-      }
-      const batch = this.queue.splice(0, taken);
-      try {
-        await this.producer.send({ topic: this.topic, acks: 1, timeout: this.options.timeoutMs, messages });
-        for (const pending of batch) {
-          this.metrics.signalsPublished.inc({ type: pending.signal.type });
-          pending.resolve();
-        }
-      } catch (error) {
-        for (const pending of batch) pending.reject(error);
-      }
+  /** Takes what fits in one request, in order, and sends it. */
+  protected async sendQueued(): Promise<void> {
+    const messages: { key: string; value: string }[] = [];
+    let bytes = 0;
+    let taken = 0;
+    for (const { signal } of this.queue) {
+      const message = { key: signalKey(signal), value: encodeSignal(signal) };
+      if (taken > 0 && bytes + message.value.length > MAX_REQUEST_BYTES) break;
+      messages.push(message);
+      bytes += message.value.length;
+      taken += 1;
     }
-    this.inFlight = null;
+    const batch = this.queue.splice(0, taken);
+    try {
+      await this.producer.send({ topic: this.topic, acks: 1, timeout: this.options.timeoutMs, messages });
+      for (const pending of batch) {
+        this.metrics.signalsPublished.inc({ type: pending.signal.type });
+        pending.resolve();
+      }
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    }
   }
 }
