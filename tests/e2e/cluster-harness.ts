@@ -3,8 +3,7 @@ import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:f
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { testServices } from '../support/services';
-import type { TestEnvironment } from '../support/test-node';
+import { testNodeSettings, type TestEnvironment } from '../support/test-node';
 import { WsClient } from '../support/ws-client';
 
 /** The local cluster (`npm run cluster`) as a child process of the test, and WebSockets through its nginx. */
@@ -57,13 +56,7 @@ export async function startCluster(environment: TestEnvironment, nodes: number):
       PATH: process.env.PATH,
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.PARLEY_TEST_LOG_LEVEL ?? 'warn',
-      DATABASE_URL: environment.databaseUrl,
-      KAFKA_BROKERS: testServices().kafkaBrokers,
-      KAFKA_TOPIC_PREFIX: environment.topicPrefix,
-      KAFKA_PARTITIONS: '3',
-      SESSION_SECRET: 'test-secret-0123456789-0123456789-0123456789',
-      BCRYPT_COST: '4',
-      REGISTRATION_MAX_PER_IP: '100000',
+      ...testNodeSettings(environment),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

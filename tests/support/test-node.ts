@@ -25,6 +25,23 @@ export async function createTestEnvironment(): Promise<TestEnvironment> {
   return { databaseUrl: withDatabase(databaseUrl, name), topicPrefix: `${topicPrefix(run)}${randomBytes(5).toString('hex')}` };
 }
 
+/**
+ * What every node a test starts shares, in process or as a process: this file's database and
+ * topics, few partitions, a fixed secret, cheap bcrypt, and no sign-up limit (every test signs its
+ * users up from 127.0.0.1; the files that test the limit set their own).
+ */
+export function testNodeSettings(environment: TestEnvironment): Record<string, string> {
+  return {
+    DATABASE_URL: environment.databaseUrl,
+    KAFKA_BROKERS: testServices().kafkaBrokers,
+    KAFKA_TOPIC_PREFIX: environment.topicPrefix,
+    KAFKA_PARTITIONS: '3',
+    SESSION_SECRET: 'test-secret-0123456789-0123456789-0123456789',
+    BCRYPT_COST: '4',
+    REGISTRATION_MAX_PER_IP: '100000',
+  };
+}
+
 /** The configuration a test node runs with: random ports, quiet logs, cheap bcrypt. */
 export function testConfig(environment: TestEnvironment, overrides: Record<string, string> = {}): AppConfig {
   return loadConfig({
@@ -34,15 +51,8 @@ export function testConfig(environment: TestEnvironment, overrides: Record<strin
     HTTP_PORT: '0',
     WS_PORT: '0',
     LOG_LEVEL: process.env.PARLEY_TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: environment.databaseUrl,
     DATABASE_POOL_SIZE: '5',
-    KAFKA_BROKERS: testServices().kafkaBrokers,
-    KAFKA_TOPIC_PREFIX: environment.topicPrefix,
-    KAFKA_PARTITIONS: '3',
-    SESSION_SECRET: 'test-secret-0123456789-0123456789-0123456789',
-    BCRYPT_COST: '4',
-    // Every test signs its users up from 127.0.0.1; the files that test the limit set their own.
-    REGISTRATION_MAX_PER_IP: '100000',
+    ...testNodeSettings(environment),
     ...overrides,
   });
 }
@@ -50,6 +60,20 @@ export function testConfig(environment: TestEnvironment, overrides: Record<strin
 /** Starts a whole node (HTTP, WebSocket, consumers) on real Kafka and Postgres. */
 export async function startTestNode(environment: TestEnvironment, overrides: Record<string, string> = {}, hooks: NodeHooks = {}): Promise<RunningNode> {
   return startNode(testConfig(environment, overrides), { hooks });
+}
+
+/**
+ * One node on a fresh Kafka topic prefix and database for the calling test file: started before
+ * its first test, stopped after its last. Read it inside tests (`one.node`), not at collection time.
+ */
+export function oneNodePerFile() {
+  const one = {} as { environment: TestEnvironment; node: RunningNode };
+  beforeAll(async () => {
+    one.environment = await createTestEnvironment();
+    one.node = await startTestNode(one.environment);
+  });
+  afterAll(() => one.node?.stop());
+  return one;
 }
 
 /**

@@ -1,30 +1,22 @@
-import type { RunningNode } from '../../../src/composition/node';
-import { createTestEnvironment, startTestNode, type TestEnvironment } from '../../support/test-node';
+import { oneNodePerFile } from '../../support/test-node';
 import { clientFor, PASSWORD, registerAs, uniqueName } from './accounts-support';
 
 describe('the user directory', () => {
-  let environment: TestEnvironment;
-  let node: RunningNode;
-
-  beforeAll(async () => {
-    environment = await createTestEnvironment();
-    node = await startTestNode(environment);
-  });
-  afterAll(() => node.stop());
+  const one = oneNodePerFile();
 
   it('when not logged in, then listing and reading users answer 401', async () => {
-    const anonymous = clientFor(node);
+    const anonymous = clientFor(one.node);
     expect((await anonymous.get('/api/users')).status).toBe(401);
     expect((await anonymous.get('/api/users/0190f5b2-7c4e-7000-8000-000000000000')).status).toBe(401);
   });
 
   it('when searching a prefix page by page, then every match comes once, in username order, ignoring case', async () => {
-    const client = clientFor(node);
+    const client = clientFor(one.node);
     await registerAs(client, 'viewer');
     const prefix = uniqueName('Dir').slice(0, 12);
     const names = ['b', 'A', 'c', 'D', 'e'].map((suffix) => `${prefix}_${suffix}`);
     for (const username of names) {
-      const res = await clientFor(node).post('/api/auth/register', { username, email: `${username}@example.com`, password: PASSWORD });
+      const res = await clientFor(one.node).post('/api/auth/register', { username, email: `${username}@example.com`, password: PASSWORD });
       expect(res.status).toBe(201);
     }
 
@@ -48,7 +40,7 @@ describe('the user directory', () => {
   });
 
   it('when the search holds LIKE wildcards, then they match literally', async () => {
-    const client = clientFor(node);
+    const client = clientFor(one.node);
     await registerAs(client, 'wild');
     const res = await client.get('/api/users?search=%25');
     expect(res.status).toBe(200);
@@ -56,7 +48,7 @@ describe('the user directory', () => {
   });
 
   it('when the limit is out of range or the cursor is forged, then 400 validation_failed', async () => {
-    const client = clientFor(node);
+    const client = clientFor(one.node);
     await registerAs(client, 'limits');
     const tooMany = await client.get('/api/users?limit=101');
     expect(tooMany.status).toBe(400);
@@ -67,7 +59,7 @@ describe('the user directory', () => {
   });
 
   it('when no limit is given, then at most 50 users come back', async () => {
-    const client = clientFor(node);
+    const client = clientFor(one.node);
     await registerAs(client, 'default');
     const res = await client.get('/api/users');
     expect(res.status).toBe(200);
@@ -76,9 +68,9 @@ describe('the user directory', () => {
   });
 
   it('when reading a user, then public fields only, with the email only for oneself', async () => {
-    const alice = clientFor(node);
+    const alice = clientFor(one.node);
     const aliceAccount = await registerAs(alice, 'alice');
-    const bob = clientFor(node);
+    const bob = clientFor(one.node);
     const bobAccount = await registerAs(bob, 'bob');
 
     const other = await alice.get(`/api/users/${bobAccount.id}`);
@@ -92,7 +84,7 @@ describe('the user directory', () => {
   });
 
   it('when the user does not exist, then 404 not_found; when the id is not a UUID, then 400', async () => {
-    const client = clientFor(node);
+    const client = clientFor(one.node);
     await registerAs(client, 'missing');
     const missing = await client.get('/api/users/0190f5b2-7c4e-7000-8000-000000000000');
     expect(missing.status).toBe(404);
