@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../api';
 import type { ChatStore } from '../chat-store';
+import { useSearch } from './use-search';
 
 /** Find a person by the start of their username and open the direct conversation with them. */
 export function Directory(props: { store: ChatStore }) {
@@ -8,24 +9,13 @@ export function Directory(props: { store: ChatStore }) {
   const [people, setPeople] = useState<{ id: string; username: string }[]>([]);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    const text = search.trim();
-    if (!text) {
-      setPeople([]);
-      return;
-    }
-    let current = true;
-    const timer = setTimeout(() => {
-      api.searchUsers(text).then(
-        (page) => current && (setPeople(page.items.filter((user) => user.id !== props.store.me.id)), setError(null)),
-        (caught: unknown) => current && setError(caught instanceof Error ? caught.message : String(caught)),
-      );
-    }, 200);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [search]);
+  const text = search.trim();
+  useSearch(
+    text,
+    (name) => (name ? api.searchUsers(name) : Promise.resolve({ items: [], nextCursor: null })),
+    (page) => (setPeople(page.items.filter((user) => user.id !== props.store.me.id)), setError(null)),
+    setError,
+  );
 
   return (
     <section class="panel" aria-labelledby="people-title">

@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
 import type { ChatStore } from '../chat-store';
 import type { Room } from '../types';
+import { useSearch } from './use-search';
 
 /** The room lobby: search rooms, create one, or join one by typing its name. */
 export function Lobby(props: { store: ChatStore }) {
@@ -11,19 +12,7 @@ export function Lobby(props: { store: ChatStore }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    let current = true;
-    const timer = setTimeout(() => {
-      api.searchRooms(search.trim()).then(
-        (page) => current && setRooms(page.items),
-        (caught: unknown) => current && setError(caught instanceof Error ? caught.message : String(caught)),
-      );
-    }, 200);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [search]);
+  useSearch(search.trim(), (text) => api.searchRooms(text), (page) => setRooms(page.items), setError);
 
   const enter = async (roomName: string, create: boolean) => {
     setBusy(true);
