@@ -63,7 +63,11 @@ export function createDatabase(options: {
   return {
     db,
     pool,
-    // Kysely's destroy() ends the pool it was given.
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      // Kysely ends the pool only if it ever used it: a handle used through `pool` alone (a
+      // test, a script) kept its connections open, and held its process alive, after close().
+      if (!pool.ended) await pool.end();
+    },
   };
 }
