@@ -77,11 +77,10 @@ export const messagingModule = (config: AppConfig) =>
         ),
     );
     bind(TOKENS.NodeService).toDynamicValue((ctx) => {
-      // The WebSocket gateway binds LocalDelivery; asked for at delivery time, so a node without one still runs.
-      const sockets = () => ctx.get(TOKENS.LocalDelivery, { optional: true });
+      // Resolved once, not per event; optional, so a node without the WebSocket gateway still runs.
+      const sockets = ctx.get(TOKENS.LocalDelivery, { optional: true });
       const tap = ctx.get(NODE_HOOKS).localDelivery;
-      const tapped = tap && sockets() ? tap(sockets()!) : undefined;
-      const localDelivery = tapped ? () => tapped : sockets;
+      const localDelivery = tap && sockets ? tap(sockets) : sockets;
       const sessionEnds = ctx.getAll(TOKENS.SessionEndListener, { optional: true }) ?? [];
       return new KafkajsFanoutConsumer(ctx.get(TOKENS.Kafka), ctx.get(TOKENS.Topics), localDelivery, sessionEnds, ctx.get(TOKENS.Metrics), ctx.get(TOKENS.Logger), {
         topicPrefix: config.kafka.topicPrefix,

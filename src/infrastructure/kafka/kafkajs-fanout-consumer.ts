@@ -35,8 +35,8 @@ export class KafkajsFanoutConsumer {
   constructor(
     private readonly kafka: Kafka,
     private readonly topics: TopicNames,
-    /** Asked at delivery time: the WebSocket gateway may bind it after this consumer is built, or not at all. */
-    private readonly localDelivery: () => LocalDelivery | undefined,
+    /** This node's sockets (the WebSocket gateway); undefined on a node that serves none. */
+    private readonly localDelivery: LocalDelivery | undefined,
     /** Forget ended sessions before this node's sockets are told (so a reconnect is refused at once). */
     private readonly sessionEnds: readonly SessionEndListener[],
     private readonly metrics: Metrics,
@@ -131,7 +131,7 @@ export class KafkajsFanoutConsumer {
     } catch (error) {
       this.logger.error({ err: error, type: event.type }, 'forgetting an ended session failed');
     }
-    const delivery = this.localDelivery();
+    const delivery = this.localDelivery;
     if (!delivery) return;
     try {
       switch (event.type) {
