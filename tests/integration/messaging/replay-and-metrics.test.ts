@@ -18,16 +18,20 @@ describe('replay for a resuming client, and the pipeline metrics', () => {
   afterAll(() => node?.stop());
 
   it('when a client resumes, then it gets what it missed per conversation, resync_required past the bound and not_found where it takes no part', async () => {
-    const [alice, bob] = await Promise.all([signUp(node, 'alice'), signUp(node, 'bob')]);
+    const [alice, bob, carol] = await Promise.all([signUp(node, 'alice'), signUp(node, 'bob'), signUp(node, 'carol')]);
     const room = uniqueRoom('resume');
     const closed = uniqueRoom('closed');
     await alice.api.post('/api/rooms', { name: room });
+    await carol.api.post(`/api/rooms/${room}/join`);
     await bob.api.post('/api/rooms', { name: closed });
+    // Carol watches the room live: once she has room4, the fan-out is past every room message, so
+    // none can reach alice's resuming socket live (after its resync_required it would, rightly).
+    const carolSocket = await openSocket(node, carol);
     for (let i = 1; i <= 5; i++) await bob.api.post('/api/messages', { to: { userId: alice.user.id }, body: `dm${i}` });
     for (let i = 1; i <= 4; i++) await alice.api.post('/api/messages', { to: { room }, body: `room${i}` });
     const dm = directConversationId(alice.user.id, bob.user.id);
     await eventually(() => rowsOf(environment, dm), (rows) => rows.length === 5);
-    await eventually(() => rowsOf(environment, roomConversationId(room)), (rows) => rows.length === 4);
+    await carolSocket.waitFor((frame) => frame.type === 'message' && frame.message.body === 'room4');
 
     // Through the real entry point: a resume frame on a socket (this node replays at most RESUME_MAX_MESSAGES = 3).
     const socket = await openSocket(node, alice);
@@ -46,7 +50,7 @@ describe('replay for a resuming client, and the pipeline metrics', () => {
     upToDate.send({ type: 'resume', since: { [dm]: 5 } });
     await upToDate.waitFor((frame) => frame.type === 'resumed');
     expect(upToDate.frames.map((frame) => frame.type)).toEqual(['hello', 'resumed']);
-    await Promise.all([socket.close(), upToDate.close()]);
+    await Promise.all([socket.close(), upToDate.close(), carolSocket.close()]);
   });
 
   it('when messages flow over HTTP and WebSocket and some are refused, then /metrics moves accepted, stored, delivered, rejected by code, both latency histograms and lag on every partition', async () => {
