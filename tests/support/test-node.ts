@@ -80,12 +80,12 @@ export function oneNodePerFile() {
  * Two nodes on one Kafka and Postgres for the calling test file: started before its first test,
  * stopped after its last. Read them inside tests (`nodes.a`), not at collection time.
  */
-export function twoNodesPerFile() {
+export function twoNodesPerFile(overrides: Record<string, string> = {}) {
   const nodes = {} as { environment: TestEnvironment; a: RunningNode; b: RunningNode };
   beforeAll(async () => {
     nodes.environment = await createTestEnvironment();
-    nodes.a = await startTestNode(nodes.environment);
-    nodes.b = await startTestNode(nodes.environment);
+    nodes.a = await startTestNode(nodes.environment, overrides);
+    nodes.b = await startTestNode(nodes.environment, overrides);
   });
   afterAll(async () => {
     await nodes.b?.stop();

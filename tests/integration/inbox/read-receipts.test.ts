@@ -1,9 +1,8 @@
-import type { RunningNode } from '../../../src/composition/node';
 import { directConversationId, roomConversationId } from '../../../src/domain/conversation';
 import { uniqueName } from '../../support/sign-up';
-import { createTestEnvironment, startTestNode, type TestEnvironment } from '../../support/test-node';
+import { twoNodesPerFile } from '../../support/test-node';
 import type { Frame, WsClient } from '../../support/ws-client';
-import { openSocket, signUp, type SignedIn } from '../ws/ws-support';
+import { signUp, socketsClosedAfterEach, type SignedIn } from '../ws/ws-support';
 
 jest.setTimeout(90_000);
 
@@ -12,28 +11,8 @@ jest.setTimeout(90_000);
  * in a direct conversation, the other person (a receipt), through Kafka; never a room's members.
  */
 describe('read receipts on two nodes', () => {
-  let environment: TestEnvironment;
-  let nodeA: RunningNode;
-  let nodeB: RunningNode;
-  const sockets: WsClient[] = [];
-  const open = async (node: RunningNode, who: SignedIn) => {
-    const client = await openSocket(node, who);
-    sockets.push(client);
-    return client;
-  };
-
-  beforeAll(async () => {
-    environment = await createTestEnvironment();
-    nodeA = await startTestNode(environment);
-    nodeB = await startTestNode(environment);
-  });
-  afterEach(async () => {
-    await Promise.all(sockets.splice(0).map((socket) => socket.close()));
-  });
-  afterAll(async () => {
-    await nodeA?.stop();
-    await nodeB?.stop();
-  });
+  const nodes = twoNodesPerFile();
+  const open = socketsClosedAfterEach();
 
   async function sendAndWaitStored(from: SignedIn, to: object, count: number, socket: WsClient, conversationId: string): Promise<Frame> {
     for (let i = 1; i <= count; i += 1) expect((await from.api.post('/api/messages', { to, body: `message ${i}` })).status).toBe(202);
@@ -44,10 +23,10 @@ describe('read receipts on two nodes', () => {
   const readFrames = (socket: WsClient, conversationId: string) => socket.frames.filter((f) => f.type === 'read' && f.conversationId === conversationId);
 
   it('when I read on node A, then my socket on node B clears and the other person gets the receipt; the reporting socket gets no echo', async () => {
-    const alice = await signUp(nodeA, 'alice');
-    const bob = await signUp(nodeB, 'bob');
+    const alice = await signUp(nodes.a, 'alice');
+    const bob = await signUp(nodes.b, 'bob');
     const conversationId = directConversationId(alice.user.id, bob.user.id);
-    const [aliceOnA, aliceOnB, bobOnB] = [await open(nodeA, alice), await open(nodeB, alice), await open(nodeB, bob)];
+    const [aliceOnA, aliceOnB, bobOnB] = [await open(nodes.a, alice), await open(nodes.b, alice), await open(nodes.b, bob)];
     const last = await sendAndWaitStored(bob, { userId: alice.user.id }, 3, aliceOnB, conversationId);
     expect(last.seq).toBe(3);
 
@@ -77,14 +56,14 @@ describe('read receipts on two nodes', () => {
   });
 
   it('when I read a room, then only my own sockets hear it, not the other members', async () => {
-    const alice = await signUp(nodeA, 'alice');
-    const carol = await signUp(nodeB, 'carol');
+    const alice = await signUp(nodes.a, 'alice');
+    const carol = await signUp(nodes.b, 'carol');
     const name = uniqueName('room');
     await alice.api.post('/api/rooms', { name });
     await carol.api.post(`/api/rooms/${name}/join`);
     const room = roomConversationId(name);
     const direct = directConversationId(alice.user.id, carol.user.id);
-    const [aliceOnA, aliceOnB, carolOnB] = [await open(nodeA, alice), await open(nodeB, alice), await open(nodeB, carol)];
+    const [aliceOnA, aliceOnB, carolOnB] = [await open(nodes.a, alice), await open(nodes.b, alice), await open(nodes.b, carol)];
     await sendAndWaitStored(carol, { room: name }, 2, aliceOnA, room);
     await sendAndWaitStored(carol, { userId: alice.user.id }, 1, aliceOnA, direct);
 
@@ -101,11 +80,11 @@ describe('read receipts on two nodes', () => {
   });
 
   it('when a socket reports a read of a conversation it is not in, or past its end, then it gets an error frame with the conversationId and nobody hears anything', async () => {
-    const alice = await signUp(nodeA, 'alice');
-    const bob = await signUp(nodeB, 'bob');
-    const mallory = await signUp(nodeA, 'mallory');
+    const alice = await signUp(nodes.a, 'alice');
+    const bob = await signUp(nodes.b, 'bob');
+    const mallory = await signUp(nodes.a, 'mallory');
     const conversationId = directConversationId(alice.user.id, bob.user.id);
-    const [aliceOnA, bobOnB, malloryOnA] = [await open(nodeA, alice), await open(nodeB, bob), await open(nodeA, mallory)];
+    const [aliceOnA, bobOnB, malloryOnA] = [await open(nodes.a, alice), await open(nodes.b, bob), await open(nodes.a, mallory)];
     await sendAndWaitStored(bob, { userId: alice.user.id }, 1, aliceOnA, conversationId);
 
     const stranger = directConversationId(mallory.user.id, '01936f3e-8a4b-7c2d-9e1f-0a1b2c3d4e5f');

@@ -4,9 +4,9 @@ import { directConversationId, roomConversationId } from '../../../src/domain/co
 import { eventually } from '../../support/eventually';
 import { freePort, startNodeProcess, type NodeProcess } from '../../support/node-process';
 import { scrapeMetrics } from '../../support/prometheus';
-import { createTestEnvironment, startTestNode, type TestEnvironment } from '../../support/test-node';
+import { startTestNode, twoNodesPerFile } from '../../support/test-node';
 import { WsClient, type Frame } from '../../support/ws-client';
-import { openSocket, signUp, type SignedIn } from './ws-support';
+import { openSocket, signUp, socketsClosedAfterEach, type SignedIn } from './ws-support';
 
 /**
  * Issue 15, presence and typing, on two nodes of one real Kafka and Postgres (a third, its
@@ -20,28 +20,8 @@ const SESSION_TIMEOUT_MS = 6_000;
 const settings = { PRESENCE_GRACE_SECONDS: String(GRACE_SECONDS), KAFKA_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS) };
 
 describe('presence and typing across nodes', () => {
-  let environment: TestEnvironment;
-  let nodeA: RunningNode;
-  let nodeB: RunningNode;
-  const sockets: WsClient[] = [];
-  const open = async (node: RunningNode, who: SignedIn) => {
-    const socket = await openSocket(node, who);
-    sockets.push(socket);
-    return socket;
-  };
-
-  beforeAll(async () => {
-    environment = await createTestEnvironment();
-    nodeA = await startTestNode(environment, settings);
-    nodeB = await startTestNode(environment, settings);
-  });
-  afterEach(async () => {
-    await Promise.all(sockets.splice(0).map((socket) => socket.close()));
-  });
-  afterAll(async () => {
-    await nodeA?.stop();
-    await nodeB?.stop();
-  });
+  const nodes = twoNodesPerFile(settings);
+  const open = socketsClosedAfterEach();
 
   const presenceOf = (socket: WsClient, userId: string, online: boolean, from = 0) =>
     socket.waitFor((frame) => frame.type === 'presence' && frame.userId === userId && frame.online === online, 30_000, from);
@@ -60,19 +40,19 @@ describe('presence and typing across nodes', () => {
   };
 
   it('when a watched user opens a socket on the other node and closes it, then watchers see online, and offline only after the grace period, and GET /api/users/{id} agrees', async () => {
-    const watcher = await signUp(nodeA, 'watcher');
-    const alice = await signUp(nodeB, 'alice');
-    const watching = await open(nodeA, watcher);
+    const watcher = await signUp(nodes.a, 'watcher');
+    const alice = await signUp(nodes.b, 'alice');
+    const watching = await open(nodes.a, watcher);
     watching.send({ type: 'watch', users: [alice.user.id] });
     expect(await watching.waitFor((frame) => frame.type === 'presence')).toEqual({ type: 'presence', userId: alice.user.id, online: false, lastSeenAt: null });
     const before = await watcher.api.get(`/api/users/${alice.user.id}`);
     expect(before.status).toBe(200);
     expect(before.body.user.presence).toEqual({ online: false, lastSeenAt: null });
 
-    const aliceSocket = await open(nodeB, alice);
+    const aliceSocket = await open(nodes.b, alice);
     expect(await presenceOf(watching, alice.user.id, true)).toEqual({ type: 'presence', userId: alice.user.id, online: true, lastSeenAt: null });
     // Every node knows it, the one without alice's socket too.
-    for (const node of [nodeA, nodeB]) {
+    for (const node of [nodes.a, nodes.b]) {
       const answer = await eventually(() => getUser(node, watcher, alice.user.id), (body) => body.user.presence.online === true);
       expect(answer.user.presence).toEqual({ online: true, lastSeenAt: null });
     }
@@ -94,11 +74,11 @@ describe('presence and typing across nodes', () => {
   });
 
   it('when a user reconnects to the other node within the grace period, then watchers never see them offline', async () => {
-    const watcher = await signUp(nodeA, 'watcher');
-    const [bob, carol] = [await signUp(nodeA, 'bob'), await signUp(nodeA, 'carol')];
-    const watching = await open(nodeA, watcher);
-    const bobOnA = await open(nodeA, bob);
-    const carolOnA = await open(nodeA, carol);
+    const watcher = await signUp(nodes.a, 'watcher');
+    const [bob, carol] = [await signUp(nodes.a, 'bob'), await signUp(nodes.a, 'carol')];
+    const watching = await open(nodes.a, watcher);
+    const bobOnA = await open(nodes.a, bob);
+    const carolOnA = await open(nodes.a, carol);
     watching.send({ type: 'watch', users: [bob.user.id, carol.user.id] });
     await presenceOf(watching, bob.user.id, true);
     await presenceOf(watching, carol.user.id, true);
@@ -106,7 +86,7 @@ describe('presence and typing across nodes', () => {
 
     // Bob moves to node B (a reconnect through the balancer); carol leaves for good, just after him.
     await bobOnA.close();
-    await open(nodeB, bob);
+    await open(nodes.b, bob);
     await carolOnA.close();
     // Carol's offline is announced after the grace that began after bob's: bob's would have come by then.
     await presenceOf(watching, carol.user.id, false, from);
@@ -115,16 +95,16 @@ describe('presence and typing across nodes', () => {
   });
 
   it('when a new watch comes, then it replaces the old set; more than 200 users are refused with validation_failed', async () => {
-    const watcher = await signUp(nodeB, 'watcher');
-    const [dan, erin] = [await signUp(nodeA, 'dan'), await signUp(nodeA, 'erin')];
-    const watching = await open(nodeB, watcher);
+    const watcher = await signUp(nodes.b, 'watcher');
+    const [dan, erin] = [await signUp(nodes.a, 'dan'), await signUp(nodes.a, 'erin')];
+    const watching = await open(nodes.b, watcher);
     watching.send({ type: 'watch', users: [dan.user.id] });
     await watching.waitFor((frame) => frame.type === 'presence' && frame.userId === dan.user.id);
     watching.send({ type: 'watch', users: [erin.user.id] });
     await watching.waitFor((frame) => frame.type === 'presence' && frame.userId === erin.user.id);
     const from = watching.frames.length;
-    await open(nodeA, dan);
-    await open(nodeA, erin);
+    await open(nodes.a, dan);
+    await open(nodes.a, erin);
     await presenceOf(watching, erin.user.id, true, from);
     await roundTrip(watching);
     expect(watching.frames.slice(from).filter((frame) => frame.type === 'presence' && frame.userId === dan.user.id)).toEqual([]);
@@ -142,17 +122,17 @@ describe('presence and typing across nodes', () => {
   });
 
   it('when a participant types, then the other participants get it on every node, and not the typist, not an outsider', async () => {
-    const [ann, ben, cid, out] = await Promise.all([signUp(nodeA, 'ann'), signUp(nodeB, 'ben'), signUp(nodeA, 'cid'), signUp(nodeB, 'out')]);
+    const [ann, ben, cid, out] = await Promise.all([signUp(nodes.a, 'ann'), signUp(nodes.b, 'ben'), signUp(nodes.a, 'cid'), signUp(nodes.b, 'out')]);
     const room = `typing-${randomBytes(4).toString('hex')}`;
     expect((await ann.api.post('/api/rooms', { name: room })).status).toBe(201);
     for (const member of [ben, cid]) expect((await member.api.post(`/api/rooms/${room}/join`)).status).toBe(200);
-    const annOnA = await open(nodeA, ann);
-    const annOnB = await open(nodeB, ann);
-    const benOnA = await open(nodeA, ben);
-    const benOnB = await open(nodeB, ben);
-    const cidOnA = await open(nodeA, cid);
-    const outOnA = await open(nodeA, out);
-    const outOnB = await open(nodeB, out);
+    const annOnA = await open(nodes.a, ann);
+    const annOnB = await open(nodes.b, ann);
+    const benOnA = await open(nodes.a, ben);
+    const benOnB = await open(nodes.b, ben);
+    const cidOnA = await open(nodes.a, cid);
+    const outOnA = await open(nodes.a, out);
+    const outOnB = await open(nodes.b, out);
     const roomId = roomConversationId(room);
 
     annOnA.send({ type: 'typing', conversationId: roomId });
@@ -174,12 +154,12 @@ describe('presence and typing across nodes', () => {
   });
 
   it('when a non-participant types, then it is refused not_found, as for a conversation that does not exist, and nobody is told', async () => {
-    const [fay, gus, out] = await Promise.all([signUp(nodeA, 'fay'), signUp(nodeA, 'gus'), signUp(nodeB, 'out')]);
+    const [fay, gus, out] = await Promise.all([signUp(nodes.a, 'fay'), signUp(nodes.a, 'gus'), signUp(nodes.b, 'out')]);
     const room = `closed-${randomBytes(4).toString('hex')}`;
     expect((await fay.api.post('/api/rooms', { name: room })).status).toBe(201);
-    const fayOnA = await open(nodeA, fay);
-    const gusOnB = await open(nodeB, gus);
-    const outOnB = await open(nodeB, out);
+    const fayOnA = await open(nodes.a, fay);
+    const gusOnB = await open(nodes.b, gus);
+    const outOnB = await open(nodes.b, out);
 
     const refusals: Frame[] = [];
     for (const conversationId of [roomConversationId(room), directConversationId(fay.user.id, gus.user.id), roomConversationId(`nothing-${randomBytes(4).toString('hex')}`)]) {
@@ -193,11 +173,11 @@ describe('presence and typing across nodes', () => {
   });
 
   it('when a socket sends typing more often than every 2 s, then the extra frames are dropped silently, unpublished and uncounted by the flood limit', async () => {
-    const [hal, ivy] = await Promise.all([signUp(nodeA, 'hal'), signUp(nodeB, 'ivy')]);
-    const halOnA = await open(nodeA, hal);
-    const ivyOnB = await open(nodeB, ivy);
+    const [hal, ivy] = await Promise.all([signUp(nodes.a, 'hal'), signUp(nodes.b, 'ivy')]);
+    const halOnA = await open(nodes.a, hal);
+    const ivyOnB = await open(nodes.b, ivy);
     const counts = async () => {
-      const scrape = await scrapeMetrics(nodeA);
+      const scrape = await scrapeMetrics(nodes.a);
       return { published: scrape.value('parley_signals_published_total', { type: 'typing' }), dropped: scrape.value('parley_typing_dropped_total') };
     };
     const before = await counts();
@@ -213,12 +193,12 @@ describe('presence and typing across nodes', () => {
   });
 
   it('when users flap online and offline and type, then neither node writes to Postgres per event: signals move, last-seen times wait for their batch', async () => {
-    const [lee, max, watcher] = await Promise.all([signUp(nodeA, 'lee'), signUp(nodeB, 'max'), signUp(nodeA, 'watcher')]);
+    const [lee, max, watcher] = await Promise.all([signUp(nodes.a, 'lee'), signUp(nodes.b, 'max'), signUp(nodes.a, 'watcher')]);
     const room = `quiet-${randomBytes(4).toString('hex')}`;
     expect((await lee.api.post('/api/rooms', { name: room })).status).toBe(201);
     expect((await max.api.post(`/api/rooms/${room}/join`)).status).toBe(200);
-    const watching = await open(nodeA, watcher);
-    const maxOnA = await open(nodeA, max);
+    const watching = await open(nodes.a, watcher);
+    const maxOnA = await open(nodes.a, max);
     const counts = async (node: RunningNode) => {
       const scrape = await scrapeMetrics(node);
       return {
@@ -227,7 +207,7 @@ describe('presence and typing across nodes', () => {
         lastSeenWrites: scrape.value('parley_last_seen_writes_total'),
       };
     };
-    const before = await Promise.all([counts(nodeA), counts(nodeB)]);
+    const before = await Promise.all([counts(nodes.a), counts(nodes.b)]);
     // The counter is live: the sign-ups and the room above were written through these nodes.
     expect(before[0]!.writes).toBeGreaterThan(0);
     expect(before[1]!.writes).toBeGreaterThan(0);
@@ -236,7 +216,7 @@ describe('presence and typing across nodes', () => {
     await watching.waitForCount((frame) => frame.type === 'presence', 2);
     for (let flap = 0; flap < 3; flap += 1) {
       const from = watching.frames.length;
-      const leeSocket = await open(flap % 2 === 0 ? nodeA : nodeB, lee);
+      const leeSocket = await open(flap % 2 === 0 ? nodes.a : nodes.b, lee);
       await presenceOf(watching, lee.user.id, true, from);
       leeSocket.send({ type: 'typing', conversationId: roomConversationId(room) });
       leeSocket.send({ type: 'typing', conversationId: directConversationId(lee.user.id, max.user.id) });
@@ -245,7 +225,7 @@ describe('presence and typing across nodes', () => {
       await presenceOf(watching, lee.user.id, false, from);
     }
 
-    const after = await Promise.all([counts(nodeA), counts(nodeB)]);
+    const after = await Promise.all([counts(nodes.a), counts(nodes.b)]);
     // The only writes allowed are the batched last-seen ones (one statement per node every 30 s): not one per flap.
     const lastSeenWrites = after.map((count, node) => count.lastSeenWrites - before[node]!.lastSeenWrites);
     expect(lastSeenWrites.every((writes) => writes <= 1)).toBe(true);
@@ -255,10 +235,10 @@ describe('presence and typing across nodes', () => {
   });
 
   it('when a node shuts down, then its users who reconnect elsewhere within the grace period never show offline, and the others do after it', async () => {
-    const nodeD = await startTestNode(environment, settings);
+    const nodeD = await startTestNode(nodes.environment, settings);
     try {
-      const [ona, ned, watcher] = await Promise.all([signUp(nodeA, 'ona'), signUp(nodeA, 'ned'), signUp(nodeA, 'watcher')]);
-      const watching = await open(nodeA, watcher);
+      const [ona, ned, watcher] = await Promise.all([signUp(nodes.a, 'ona'), signUp(nodes.a, 'ned'), signUp(nodes.a, 'watcher')]);
+      const watching = await open(nodes.a, watcher);
       watching.send({ type: 'watch', users: [ona.user.id, ned.user.id] });
       await watching.waitForCount((frame) => frame.type === 'presence', 2);
       const onaOnD = await openSocket(nodeD, ona);
@@ -270,7 +250,7 @@ describe('presence and typing across nodes', () => {
       const stoppedAt = Date.now();
       const stopping = nodeD.stop();
       expect((await onaOnD.waitForClose(10_000)).code).toBe(1001);
-      await open(nodeB, ona);
+      await open(nodes.b, ona);
       expect((await nedOnD.waitForClose(10_000)).code).toBe(1001);
       await stopping;
       await presenceOf(watching, ned.user.id, false, from);
@@ -291,16 +271,16 @@ describe('presence and typing across nodes', () => {
     });
 
     it('when a node starts after users came online, then it knows them at once; when it is killed, its users go offline within the session timeout plus the grace period', async () => {
-      const [jay, kim, watcher] = await Promise.all([signUp(nodeA, 'jay'), signUp(nodeA, 'kim'), signUp(nodeA, 'watcher')]);
-      await open(nodeA, jay);
-      await eventually(() => getUser(nodeB, watcher, jay.user.id), (body) => body.user.presence.online === true);
+      const [jay, kim, watcher] = await Promise.all([signUp(nodes.a, 'jay'), signUp(nodes.a, 'kim'), signUp(nodes.a, 'watcher')]);
+      await open(nodes.a, jay);
+      await eventually(() => getUser(nodes.b, watcher, jay.user.id), (body) => body.user.presence.online === true);
 
-      nodeC = await startNodeProcess(environment, { httpPort: await freePort(), wsPort: await freePort(), nodeId: 'presence-c', env: settings });
+      nodeC = await startNodeProcess(nodes.environment, { httpPort: await freePort(), wsPort: await freePort(), nodeId: 'presence-c', env: settings });
       // Its look-back read of the signals topic is done before it is ready: no waiting here.
       const onC = await fetch(`http://127.0.0.1:${nodeC.httpPort}/api/users/${jay.user.id}`, { headers: { cookie: jay.api.cookieHeader() } });
       expect(((await onC.json()) as Frame).user.presence).toEqual({ online: true, lastSeenAt: null });
 
-      const watching = await open(nodeA, watcher);
+      const watching = await open(nodes.a, watcher);
       watching.send({ type: 'watch', users: [kim.user.id] });
       await presenceOf(watching, kim.user.id, false);
       const kimOnC = await WsClient.connect(`ws://127.0.0.1:${nodeC.wsPort}/ws`, { cookie: kim.api.cookieHeader() });
@@ -319,7 +299,7 @@ describe('presence and typing across nodes', () => {
       expect(Date.parse(offline.lastSeenAt)).toBeLessThanOrEqual(killedAt);
       expect(watching.frames.filter((frame) => frame.type === 'presence' && frame.userId === kim.user.id).map((frame) => frame.online)).toEqual([false, true, false]);
       // Jay, on a live node, is untouched.
-      expect((await getUser(nodeA, watcher, jay.user.id)).user.presence.online).toBe(true);
+      expect((await getUser(nodes.a, watcher, jay.user.id)).user.presence.online).toBe(true);
     });
   });
 });
