@@ -19,7 +19,9 @@ const MAIN = path.join(REPO_ROOT, 'dist', 'src', 'interfaces', 'cli', 'main.js')
  * Its output goes to ours unless `stdio` says otherwise (the fault suite sends it to a file).
  */
 export function spawnNode(id: string, httpPort: number, wsPort: number, env: NodeJS.ProcessEnv, stdio: StdioOptions = ['ignore', 'inherit', 'inherit']): ClusterNode {
-  const child = spawn(process.execPath, [MAIN, 'serve'], {
+  // NODE_EXEC_ARGS lets a profile be taken of the nodes alone (`--cpu-prof` is refused in NODE_OPTIONS).
+  const execArgs = (process.env.NODE_EXEC_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...execArgs, MAIN, 'serve'], {
     // Only nginx is meant to be reached from outside; the nodes listen on loopback.
     env: { ...env, NODE_ID: id, HOST: '127.0.0.1', HTTP_PORT: String(httpPort), WS_PORT: String(wsPort) },
     stdio,

@@ -10,9 +10,10 @@ import { createTestEnvironment } from '../../support/test-node';
 describe('send reservations in Postgres', () => {
   let database: DatabaseHandle;
   let log: KyselyMessageRequestLog;
+  let environment: Awaited<ReturnType<typeof createTestEnvironment>>;
 
   beforeAll(async () => {
-    const environment = await createTestEnvironment();
+    environment = await createTestEnvironment();
     database = createDatabase({ url: environment.databaseUrl, poolSize: 4 });
     await migrateToLatest(database.db);
     log = new KyselyMessageRequestLog(database.db);
@@ -66,6 +67,45 @@ describe('send reservations in Postgres', () => {
     const outcomes = await Promise.all(racing.map((m) => log.reserve(m)));
     expect(outcomes.filter((o) => o.state === 'reserved')).toHaveLength(1);
     expect(outcomes.filter((o) => o.state === 'pending')).toHaveLength(9);
+  });
+
+  it('when ten reserves of one pair race from two nodes, then one is reserved and the others see it', async () => {
+    const otherNode = new KyselyMessageRequestLog(database.db);
+    const clientMessageId = randomUUID();
+    const sender = message(clientMessageId).sender;
+    const racing = Array.from({ length: 10 }, (_, i) => ({ log: i % 2 === 0 ? log : otherNode, sent: { ...message(clientMessageId), sender } }));
+    const outcomes = await Promise.all(racing.map(({ log: node, sent }) => node.reserve(sent)));
+    expect(outcomes.filter((o) => o.state === 'reserved')).toHaveLength(1);
+    const winner = racing[outcomes.findIndex((o) => o.state === 'reserved')]!.sent;
+    for (const outcome of outcomes.filter((o) => o.state !== 'reserved')) expect(outcome).toMatchObject({ state: 'pending', original: { id: winner.id } });
+  });
+
+  it('when many sends reserve and mark at once, then they share a few statements and each gets its own answer', async () => {
+    const statements: string[] = [];
+    const counted = createDatabase({ url: environment.databaseUrl, poolSize: 4, onStatement: (kind) => statements.push(kind) });
+    try {
+      const node = new KyselyMessageRequestLog(counted.db);
+      const published = Array.from({ length: 20 }, () => message());
+      await Promise.all(published.map((m) => node.reserve(m)));
+      statements.length = 0;
+      const fresh = Array.from({ length: 30 }, () => message());
+      const retries = published.map((m) => ({ ...m, id: randomUUID() }));
+      const [, freshOutcomes, retryOutcomes] = await Promise.all([
+        Promise.all(published.map((m) => node.markPublished(m))),
+        Promise.all(fresh.map((m) => node.reserve(m))),
+        Promise.all(retries.map((m) => node.reserve(m))),
+      ]);
+      expect(statements.length).toBeLessThanOrEqual(3);
+      expect(freshOutcomes.every((o) => o.state === 'reserved')).toBe(true);
+      // Marked in the same statement or before it: a retry sees its own original, published or still held.
+      retryOutcomes.forEach((outcome, i) => {
+        expect(['published', 'pending']).toContain(outcome.state);
+        expect(outcome.state !== 'reserved' && outcome.original.id).toBe(published[i]!.id);
+      });
+      expect((await Promise.all(retries.map((m) => node.reserve(m)))).every((o) => o.state === 'published')).toBe(true);
+    } finally {
+      await counted.close();
+    }
   });
 
   it('when reservations are older than the idempotency window, then pruning forgets them and keeps the recent ones', async () => {
