@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- <latency|throughput|fanout|connections|store|hop|inbox> [options]`: starts a Parley
+ * `npm run bench -- <latency|throughput|fanout|connections|store|hop|inbox|idle> [options]`: starts a Parley
  * deployment (or attaches to one), drives load from forked load processes, prints the
  * figures and the accounting line, and exits non-zero when any message was lost,
  * duplicated or reordered.
@@ -14,6 +14,7 @@ import { printReport, writeReport } from './report/report';
 import { runConnections } from './scenarios/connections';
 import { runFanout } from './scenarios/fanout';
 import { runHop } from './scenarios/hop';
+import { runIdle } from './scenarios/idle';
 import { runInbox } from './scenarios/inbox';
 import { runLatency } from './scenarios/latency';
 import type { BenchRun, ScenarioOutcome } from './scenarios/scenario';
@@ -28,6 +29,7 @@ const SCENARIO_RUNNERS: Record<Scenario, (run: BenchRun) => Promise<ScenarioOutc
   store: runStore,
   hop: runHop,
   inbox: runInbox,
+  idle: runIdle,
 };
 
 /** Scenarios that measure Kafka and Postgres themselves: their deployment starts no node. */

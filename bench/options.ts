@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['latency', 'throughput', 'fanout', 'connections', 'store', 'hop', 'inbox'] as const;
+export const SCENARIOS = ['latency', 'throughput', 'fanout', 'connections', 'store', 'hop', 'inbox', 'idle'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
-export const USAGE = `usage: npm run bench -- <latency|throughput|fanout|connections|store|hop|inbox> [options]
+export const USAGE = `usage: npm run bench -- <latency|throughput|fanout|connections|store|hop|inbox|idle> [options]
 
 deployment
   --nodes N              nodes to start (2)
@@ -31,6 +31,8 @@ hop          --count N (500: measured round trips, after a tenth as many to warm
              (Kafka and Postgres alone, no nodes: one produce → fetch and one commit at a time)
 inbox        --conversations N (200) --count N (500 of each page size, one at a time)
              (one user in N conversations: GET /api/conversations, limit 20 and 100)
+idle         --duration S (20) after --settle S (10)   (own deployment only: each node's CPU and
+             context switches at rest, from /proc, nobody connected)
 `;
 
 export interface BenchOptions {

@@ -67,4 +67,13 @@ describe('npm run bench (smoke)', () => {
     expect(existsSync(report.chart)).toBe(true);
     expect(readFileSync(report.chart, 'utf8')).toMatch(/^<svg [^>]*>[\s\S]*<polyline/);
   });
+
+  it('when the idle scenario runs, then it prints the CPU share and context switches of each node at rest', async () => {
+    const { code, output } = await bench(['idle', '--duration', '2', '--settle', '1']);
+
+    expect({ code, tail: output.slice(-2000) }).toMatchObject({ code: 0 });
+    const perNode = [...output.matchAll(/bench-\d at rest\s+(\d+\.\d\d) % of a core, (\d+) context switches\/s/g)];
+    expect(perNode).toHaveLength(2);
+    for (const [, cpu] of perNode) expect(Number(cpu)).toBeLessThan(100);
+  });
 });

@@ -1,0 +1,61 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { account } from '../accounting';
+import type { BenchRun, ScenarioOutcome } from './scenario';
+
+/** Linux counts process CPU time in clock ticks of 10 ms (USER_HZ 100 on every mainstream build). */
+const TICKS_PER_SECOND = 100;
+
+interface Sample {
+  cpuTicks: number;
+  contextSwitches: number;
+}
+
+/**
+ * What a node costs at rest: nobody connected, nothing sent. After `--settle` seconds of quiet,
+ * reads each node's CPU time and context switches (all threads) from /proc over `--duration`
+ * seconds, as `pidstat` would. A node at rest still heartbeats its consumer groups and
+ * long-polls its topics; everything else should sleep.
+ */
+export async function runIdle(run: BenchRun): Promise<ScenarioOutcome> {
+  const { options, deployment } = run;
+  const nodes = deployment.nodes.filter((node) => node.pid !== undefined);
+  if (deployment.description.mode !== 'own' || nodes.length === 0) {
+    throw new Error('the idle scenario reads the nodes’ /proc entries: it needs its own deployment, not --target');
+  }
+  const seconds = options.durationSeconds;
+  await new Promise((resolve) => setTimeout(resolve, options.settleSeconds * 1_000));
+  const before = nodes.map((node) => sample(node.pid!));
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1_000));
+  const after = nodes.map((node) => sample(node.pid!));
+  const perNode = nodes.map((node, i) => ({
+    node: node.id,
+    cpuPercent: ((after[i]!.cpuTicks - before[i]!.cpuTicks) / TICKS_PER_SECOND / seconds) * 100,
+    contextSwitchesPerSecond: (after[i]!.contextSwitches - before[i]!.contextSwitches) / seconds,
+  }));
+  return {
+    settings: { settleSeconds: options.settleSeconds, durationSeconds: seconds, nodes: nodes.length },
+    rows: [
+      ['measured', `${seconds} s per node, after ${options.settleSeconds} s of quiet; no client connected`],
+      ...perNode.map(({ node, cpuPercent, contextSwitchesPerSecond }): [string, string] => [
+        `${node} at rest`,
+        `${cpuPercent.toFixed(2)} % of a core, ${contextSwitchesPerSecond.toFixed(0)} context switches/s (all threads)`,
+      ]),
+    ],
+    figures: { perNode },
+    charts: [],
+    accounting: account({ accepted: {}, stored: 0, expectations: new Map(), reports: [], failedRequests: 0 }),
+  };
+}
+
+function sample(pid: number): Sample {
+  // Fields after the parenthesised command name: utime and stime are the 12th and 13th of them.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpuTicks = Number(fields[11]) + Number(fields[12]);
+  let contextSwitches = 0;
+  for (const thread of readdirSync(`/proc/${pid}/task`)) {
+    const status = readFileSync(`/proc/${pid}/task/${thread}/status`, 'utf8');
+    for (const match of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)) contextSwitches += Number(match[1]);
+  }
+  return { cpuTicks, contextSwitches };
+}
