@@ -23,15 +23,16 @@ export const roomNotFound = () => new DomainError('not_found', 'That room was no
 export const notAMember = () => new DomainError('not_a_member', 'Only members of the room can do that.');
 
 /**
- * One change of a room's membership. `version` is the room's membership version after it: every
- * join and leave adds one, so a change numbered one past what a reader holds is the next one.
+ * One change of a room's membership. `membersVersion` is the room's membership version after it:
+ * every join and leave adds one, so a change numbered one past what a reader holds is the next
+ * one. (Not `version`: every record on Kafka has that field for its schema version.)
  */
 export interface RoomMembersChange {
   roomId: string;
   conversationId: string;
   userId: string;
   change: 'joined' | 'left';
-  version: number;
+  membersVersion: number;
 }
 
 /** The membership version of a new room: its creator has joined. */

@@ -19,11 +19,11 @@ export async function announceMembersChange(
   publisher: EventPublisher,
   room: Room,
   change: Pick<RoomMembersChange, 'userId' | 'change'>,
-  version: number | null,
+  membersVersion: number | null,
 ): Promise<MembershipOutcome> {
-  if (version === null) return { room, announced: true };
+  if (membersVersion === null) return { room, announced: true };
   try {
-    await publisher.publish({ type: 'room.members.changed', roomId: room.id, conversationId: roomConversationId(room.name), ...change, version });
+    await publisher.publish({ type: 'room.members.changed', roomId: room.id, conversationId: roomConversationId(room.name), ...change, membersVersion });
     return { room, announced: true };
   } catch {
     return { room, announced: false };

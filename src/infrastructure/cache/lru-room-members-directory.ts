@@ -46,14 +46,14 @@ export class LruRoomMembersDirectory implements RoomMembersDirectory {
 
   changed(change: RoomMembersChange): void {
     const entry = this.entries.peek(change.roomId);
-    if (!entry || change.version <= entry.version) return;
-    if (change.version !== entry.version + 1) {
+    if (!entry || change.membersVersion <= entry.version) return;
+    if (change.membersVersion !== entry.version + 1) {
       this.entries.delete(change.roomId);
       return;
     }
     if (change.change === 'joined') entry.members.add(change.userId);
     else entry.members.delete(change.userId);
-    entry.version = change.version;
+    entry.version = change.membersVersion;
     entry.list = null;
     // Set again so that its size is counted anew; its time to live runs on from when it was read.
     this.entries.set(change.roomId, entry, { noUpdateTTL: true });

@@ -37,7 +37,7 @@ const change = (version: number, userId: string, kind: 'joined' | 'left' = 'join
   conversationId: 'room:r1',
   userId,
   change: kind,
-  version,
+  membersVersion: version,
 });
 
 describe('LruRoomMembersDirectory', () => {
