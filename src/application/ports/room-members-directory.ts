@@ -11,6 +11,8 @@ export interface RoomMembersDirectory {
    * exist. Throws when it had to read storage and could not.
    */
   membersOf(roomId: string, atLeastVersion?: number): Promise<readonly string[]>;
+  /** The room's members as stored now (read from storage, and kept). Throws when that read fails. */
+  membersNow(roomId: string): Promise<readonly string[]>;
   /** Follows a change announced by any node; one that is not the next of what is held makes it read again. */
   changed(change: RoomMembersChange): void;
 }

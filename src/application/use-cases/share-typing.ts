@@ -18,7 +18,9 @@ export class ShareTyping {
   ) {}
 
   async execute(command: { userId: string; conversationId: ConversationId }, now = new Date()): Promise<void> {
-    const participants = await this.participants.of(command.conversationId);
+    let participants = await this.participants.of(command.conversationId);
+    // Someone who joined a moment ago may not be in this node's memory yet: ask storage before refusing.
+    if (!participants.includes(command.userId)) participants = await this.participants.of(command.conversationId, { fresh: true });
     if (!participants.includes(command.userId)) throw notFound('The conversation');
     const recipients = typingAudience(participants, command.userId);
     if (recipients.length === 0) return;

@@ -20,13 +20,14 @@ export class CachedConversationParticipants implements ConversationParticipants 
     private readonly members: RoomMembersDirectory,
   ) {}
 
-  async of(conversationId: ConversationId): Promise<string[]> {
+  async of(conversationId: ConversationId, options: { fresh?: boolean } = {}): Promise<string[]> {
     const direct = directParticipants(conversationId);
     if (direct) return direct;
     const roomName = roomNameOf(conversationId);
     if (roomName === null) return [];
     const roomId = await this.roomIdOf(roomName);
-    return roomId === null ? [] : [...(await this.members.membersOf(roomId))];
+    if (roomId === null) return [];
+    return [...(await (options.fresh ? this.members.membersNow(roomId) : this.members.membersOf(roomId)))];
   }
 
   private async roomIdOf(name: string): Promise<string | null> {

@@ -40,8 +40,12 @@ export class LruRoomMembersDirectory implements RoomMembersDirectory {
   async membersOf(roomId: string, atLeastVersion = 0): Promise<readonly string[]> {
     const held = this.entries.get(roomId);
     const entry = held && held.version >= atLeastVersion ? held : await this.load(roomId, atLeastVersion);
-    if (!entry) return [];
-    return (entry.list ??= [...entry.members]);
+    return listOf(entry);
+  }
+
+  async membersNow(roomId: string): Promise<readonly string[]> {
+    // No version is newer than infinity: a read in flight is not enough, one is made.
+    return listOf(await this.load(roomId, Number.POSITIVE_INFINITY));
   }
 
   changed(change: RoomMembersChange): void {
@@ -84,4 +88,9 @@ export class LruRoomMembersDirectory implements RoomMembersDirectory {
     this.entries.set(roomId, entry);
     return entry;
   }
+}
+
+function listOf(entry: Entry | null): readonly string[] {
+  if (!entry) return [];
+  return (entry.list ??= [...entry.members]);
 }

@@ -122,6 +122,14 @@ describe('LruRoomMembersDirectory', () => {
     expect(db.reads).toBe(2);
   });
 
+  it('when the members are asked for as stored now, then storage is read even with an entry held, and the entry is kept', async () => {
+    await sorted();
+    db.set('r1', 4, ['a', 'b', 'c']);
+    expect([...(await directory.membersNow('r1'))].sort()).toEqual(['a', 'b', 'c']);
+    expect(await sorted(4)).toEqual(['a', 'b', 'c']);
+    expect(db.reads).toBe(2);
+  });
+
   it('when Postgres cannot be read on a miss, then the error reaches the caller and the next ask reads again', async () => {
     db.failNext = true;
     await expect(directory.membersOf('r1', 3)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
