@@ -41,6 +41,7 @@ export class StoreMessages {
       if (message.roomId) ids.add(message.roomId);
       else names.add(name);
     }
+    if (ids.size === 0 && names.size === 0) return new Map();
     const found = await this.rooms.versionsOf({ ids: [...ids], names: [...names] });
     return new Map(found.map((room) => [room.conversationId, room]));
   }
