@@ -69,7 +69,10 @@ export class LruRoomMembersDirectory implements RoomMembersDirectory {
       const pending = shared ?? this.read(roomId);
       if (!shared) {
         this.reading.set(roomId, pending);
-        void pending.finally(() => this.reading.delete(roomId)).catch(() => undefined);
+        const forget = () => {
+          if (this.reading.get(roomId) === pending) this.reading.delete(roomId);
+        };
+        pending.then(forget, forget);
       }
       const entry = await pending;
       // A shared read may have begun before the asked version existed: read again then.
