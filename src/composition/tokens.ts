@@ -2,6 +2,8 @@ import type { ServiceIdentifier } from 'inversify';
 import type { RequestHandler, Router } from 'express';
 import type { EventPublisher } from '../application/ports/event-publisher';
 import type { LocalDelivery } from '../application/ports/local-delivery';
+import type { RoomMembersDirectory } from '../application/ports/room-members-directory';
+import type { RoomMemberships } from '../application/ports/room-memberships';
 import type { SessionEndListener } from '../application/ports/session-end-listener';
 import type { IdGenerator } from '../application/ports/id-generator';
 import type { UserRepository } from '../application/ports/user-repository';
@@ -44,6 +46,10 @@ export const TOKENS = {
   /** Use cases the WebSocket gateway calls (bound by messaging). */
   SendMessage: token<SendMessage>('SendMessage'),
   ReplayMessages: token<ReplayMessages>('ReplayMessages'),
+  /** Room membership versions and snapshots in Postgres (bound by messaging). */
+  RoomMemberships: token<RoomMemberships>('RoomMemberships'),
+  /** This node's one memory of room members, moved along by the fan-out consumer (bound by messaging; typing reads it too). */
+  RoomMembersDirectory: token<RoomMembersDirectory>('RoomMembersDirectory'),
   /** This node's sockets (the WebSocket gateway); the fan-out consumer delivers through it. */
   LocalDelivery: token<LocalDelivery>('LocalDelivery'),
   /** Per-node memories of sessions, told by the fan-out consumer when sessions end anywhere (bound by accounts). */

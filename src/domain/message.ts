@@ -15,6 +15,12 @@ export interface Message {
   body: string;
   clientMessageId?: string;
   createdAt: Date;
+  /**
+   * The room's id, for a message to a room (`to` names it by name). Set when it is accepted and
+   * when it is read back; records accepted by older versions have none. Never shown to clients:
+   * the presenter leaves it out.
+   */
+  roomId?: string;
 }
 
 export interface StoredMessage extends Message {

@@ -12,7 +12,10 @@ export interface PresentedMessage {
   createdAt: string;
 }
 
-/** The one presenter of a message: both transports send exactly these fields, in this order. */
+/**
+ * The one presenter of a message: both transports send exactly these fields, in this order.
+ * `roomId` (how the store and the fan-out find the room) is internal and left out: clients name rooms.
+ */
 export const presentMessage = (message: Message): PresentedMessage => ({
   id: message.id,
   conversationId: message.conversationId,

@@ -1,4 +1,6 @@
-import { checkRoomName, type Room } from '../../domain/room';
+import { checkRoomName, FIRST_MEMBERS_VERSION } from '../../domain/room';
+import { announceMembersChange, type MembershipOutcome } from '../policies/members-announcement';
+import type { EventPublisher } from '../ports/event-publisher';
 import type { IdGenerator } from '../ports/id-generator';
 import type { RoomRepository } from '../ports/room-repository';
 
@@ -9,8 +11,10 @@ export class CreateRoom {
     private readonly ids: IdGenerator,
   ) {}
 
-  execute(command: { userId: string; name: string }): Promise<Room> {
+  /** The publisher is passed per call, as for SendMessage: HTTP hands over `req.publisher`. */
+  async execute(command: { userId: string; name: string }, publisher: EventPublisher): Promise<MembershipOutcome> {
     const name = checkRoomName(command.name);
-    return this.rooms.create({ id: this.ids.next(), name, createdBy: command.userId, createdAt: new Date() });
+    const room = await this.rooms.create({ id: this.ids.next(), name, createdBy: command.userId, createdAt: new Date() });
+    return announceMembersChange(publisher, room, { userId: command.userId, change: 'joined' }, FIRST_MEMBERS_VERSION);
   }
 }

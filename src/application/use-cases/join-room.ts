@@ -1,14 +1,17 @@
-import { roomNotFound, type Room } from '../../domain/room';
+import { roomNotFound } from '../../domain/room';
+import { announceMembersChange, type MembershipOutcome } from '../policies/members-announcement';
+import type { EventPublisher } from '../ports/event-publisher';
 import type { RoomRepository } from '../ports/room-repository';
 
-/** Makes the user a member; joining a room one is already in changes nothing. */
+/** Makes the user a member; joining a room one is already in changes nothing (and tells nobody). */
 export class JoinRoom {
   constructor(private readonly rooms: RoomRepository) {}
 
-  async execute(command: { userId: string; name: string }): Promise<Room> {
+  /** The publisher is passed per call, as for SendMessage: HTTP hands over `req.publisher`. */
+  async execute(command: { userId: string; name: string }, publisher: EventPublisher): Promise<MembershipOutcome> {
     const room = await this.rooms.findByName(command.name);
     if (!room) throw roomNotFound();
-    await this.rooms.addMember(room.id, command.userId);
-    return room;
+    const version = await this.rooms.addMember(room.id, command.userId);
+    return announceMembersChange(publisher, room, { userId: command.userId, change: 'joined' }, version);
   }
 }

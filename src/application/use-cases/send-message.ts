@@ -45,7 +45,7 @@ export class SendMessage {
   /** The publisher is passed per call: HTTP hands over `req.publisher`, the WebSocket gateway its injected one. */
   async execute(command: SendMessageCommand, publisher: EventPublisher): Promise<SendMessageResult> {
     const body = normalizeBody(command.body);
-    const to = await this.resolveRecipient(command.sender, command.to);
+    const { to, roomId } = await this.resolveRecipient(command.sender, command.to);
     const message: Message = {
       id: this.ids.next(),
       conversationId: conversationIdFor(command.sender.id, to),
@@ -54,6 +54,7 @@ export class SendMessage {
       to,
       body,
       createdAt: new Date(),
+      ...(roomId === undefined ? {} : { roomId }),
     };
     if (command.clientMessageId === undefined) {
       await publisher.publish({ type: 'message.accepted', message });
@@ -101,16 +102,16 @@ export class SendMessage {
     return message;
   }
 
-  /** Returns the recipient as stored (a room by its own spelling of the name). */
-  private async resolveRecipient(sender: PublicUser, to: Recipient): Promise<Recipient> {
+  /** Returns the recipient as stored (a room by its own spelling of the name, and its id for the store). */
+  private async resolveRecipient(sender: PublicUser, to: Recipient): Promise<{ to: Recipient; roomId?: string }> {
     if ('userId' in to) {
       // Ids are stored in canonical (lower-case) form; the conversation id is built from them.
       const userId = to.userId.toLowerCase();
       if (!(await this.users.exists(userId))) throw notFound('That user');
-      return { userId };
+      return { to: { userId } };
     }
     const room = await roomOfMember(this.rooms, sender.id, to.room);
-    return { room: room.name };
+    return { to: { room: room.name }, roomId: room.id };
   }
 }
 

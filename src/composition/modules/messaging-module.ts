@@ -13,6 +13,8 @@ import { RoomMembers } from '../../application/use-cases/room-members';
 import { SendMessage } from '../../application/use-cases/send-message';
 import { StoreMessages } from '../../application/use-cases/store-messages';
 import type { AppConfig } from '../../infrastructure/config/config';
+import { LruRoomMembersDirectory } from '../../infrastructure/cache/lru-room-members-directory';
+import { KyselyRoomMemberships } from '../../infrastructure/database/kysely-room-memberships';
 import { KyselyMessageRepository } from '../../infrastructure/database/kysely-message-repository';
 import { KyselyMessageRequestLog } from '../../infrastructure/database/kysely-message-request-log';
 import { MessageRequestPruner } from '../../infrastructure/database/message-request-pruner';
@@ -32,11 +34,21 @@ const Rooms = local<RoomRepository>('RoomRepository');
 const StoredAnnouncer = local<KafkajsEventPublisher>('StoredAnnouncer');
 const RequestLog = local<KyselyMessageRequestLog>('MessageRequestLog');
 
+/**
+ * This node's memory of room members holds at most this many member ids over all rooms (a few
+ * tens of MB), and is trusted this long by readers that ask for no version (typing).
+ */
+const ROOM_MEMBERS_CACHE = { maxMembers: 250_000, ttlMs: 60_000 };
+
 /** Rooms, messages and the two Kafka consumers (store, then fan-out). */
 export const messagingModule = (config: AppConfig) =>
   new ContainerModule(({ bind }) => {
     bind(Messages).toDynamicValue((ctx) => new KyselyMessageRepository(ctx.get(TOKENS.Database).db));
     bind(Rooms).toDynamicValue((ctx) => new KyselyRoomRepository(ctx.get(TOKENS.Database).db));
+    bind(TOKENS.RoomMemberships).toDynamicValue((ctx) => new KyselyRoomMemberships(ctx.get(TOKENS.Database).db));
+    bind(TOKENS.RoomMembersDirectory)
+      .toDynamicValue((ctx) => new LruRoomMembersDirectory(ctx.get(TOKENS.RoomMemberships), ROOM_MEMBERS_CACHE))
+      .inSingletonScope();
     bind(RequestLog).toDynamicValue((ctx) => new KyselyMessageRequestLog(ctx.get(TOKENS.Database).db));
     bind(TOKENS.NodeService).toDynamicValue(
       (ctx) => new MessageRequestPruner(ctx.get(RequestLog), config.messaging.idempotencyWindowMs, ctx.get(TOKENS.Logger)),
@@ -70,7 +82,7 @@ export const messagingModule = (config: AppConfig) =>
         new KafkajsStoreConsumer(
           ctx.get(TOKENS.Kafka),
           ctx.get(TOKENS.Topics),
-          new StoreMessages(ctx.get(Messages), ctx.get(StoredAnnouncer)),
+          new StoreMessages(ctx.get(Messages), ctx.get(TOKENS.RoomMemberships), ctx.get(StoredAnnouncer)),
           ctx.get(TOKENS.Metrics),
           ctx.get(TOKENS.Logger),
           { topicPrefix: config.kafka.topicPrefix, sessionTimeoutMs: config.kafka.sessionTimeoutMs },
@@ -82,11 +94,16 @@ export const messagingModule = (config: AppConfig) =>
       const tap = ctx.get(NODE_HOOKS).localDelivery;
       const localDelivery = tap && sockets ? tap(sockets) : sockets;
       const sessionEnds = ctx.getAll(TOKENS.SessionEndListener, { optional: true }) ?? [];
-      return new KafkajsFanoutConsumer(ctx.get(TOKENS.Kafka), ctx.get(TOKENS.Topics), localDelivery, sessionEnds, ctx.get(TOKENS.Metrics), ctx.get(TOKENS.Logger), {
-        topicPrefix: config.kafka.topicPrefix,
-        nodeId: config.nodeId,
-        sessionTimeoutMs: config.kafka.sessionTimeoutMs,
-      });
+      return new KafkajsFanoutConsumer(
+        ctx.get(TOKENS.Kafka),
+        ctx.get(TOKENS.Topics),
+        localDelivery,
+        ctx.get(TOKENS.RoomMembersDirectory),
+        sessionEnds,
+        ctx.get(TOKENS.Metrics),
+        ctx.get(TOKENS.Logger),
+        { topicPrefix: config.kafka.topicPrefix, nodeId: config.nodeId, sessionTimeoutMs: config.kafka.sessionTimeoutMs },
+      );
     });
 
     bind(TOKENS.ApiRouter).toDynamicValue((ctx) =>

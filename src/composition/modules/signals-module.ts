@@ -5,9 +5,8 @@ import { LastSeenRecorder } from '../../application/presence/last-seen-recorder'
 import { LocalPresence } from '../../application/presence/local-presence';
 import { ShareTyping } from '../../application/use-cases/share-typing';
 import type { AppConfig } from '../../infrastructure/config/config';
-import { KyselyConversationParticipants } from '../../infrastructure/database/kysely-conversation-participants';
+import { CachedConversationParticipants } from '../../infrastructure/cache/cached-conversation-participants';
 import { KyselyLastSeenStore } from '../../infrastructure/database/kysely-last-seen-store';
-import { KyselyRoomRepository } from '../../infrastructure/database/kysely-room-repository';
 import { KafkajsSignalConsumer } from '../../infrastructure/kafka/kafkajs-signal-consumer';
 import { KafkajsSignalPublisher } from '../../infrastructure/kafka/kafkajs-signal-publisher';
 import { TOKENS } from '../tokens';
@@ -88,10 +87,11 @@ export const signalsModule = (config: AppConfig) =>
       )
       .inSingletonScope();
     bind(TOKENS.ShareTyping).toDynamicValue(
-      (ctx) => {
-        const { db } = ctx.get(TOKENS.Database);
-        return new ShareTyping(new KyselyRoomRepository(db), new KyselyConversationParticipants(db), ctx.get(SignalPublisherToken));
-      },
+      (ctx) =>
+        new ShareTyping(
+          new CachedConversationParticipants(ctx.get(TOKENS.RoomMemberships), ctx.get(TOKENS.RoomMembersDirectory)),
+          ctx.get(SignalPublisherToken),
+        ),
     );
     bind(TOKENS.SignalListener).toService(TOKENS.ClusterPresence);
 

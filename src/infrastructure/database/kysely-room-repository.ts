@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Page } from '../../application/ports/page';
 import type { RoomRepository } from '../../application/ports/room-repository';
-import { roomTaken, type Room } from '../../domain/room';
+import { FIRST_MEMBERS_VERSION, roomTaken, type Room } from '../../domain/room';
 import type { PublicUser } from '../../domain/user';
 import type { Database, RoomRow } from './schema';
 
@@ -20,7 +20,7 @@ export class KyselyRoomRepository implements RoomRepository {
       return await this.db.transaction().execute(async (trx) => {
         const row = await trx
           .insertInto('rooms')
-          .values({ id: room.id, name: room.name, created_by: room.createdBy, created_at: room.createdAt })
+          .values({ id: room.id, name: room.name, created_by: room.createdBy, created_at: room.createdAt, members_version: FIRST_MEMBERS_VERSION })
           .returningAll()
           .executeTakeFirstOrThrow();
         await trx.insertInto('room_members').values({ room_id: room.id, user_id: room.createdBy }).execute();
@@ -50,16 +50,38 @@ export class KyselyRoomRepository implements RoomRepository {
     return { items, nextCursor: rows.length > query.limit ? items[items.length - 1]!.name : null };
   }
 
-  async addMember(roomId: string, userId: string): Promise<void> {
-    await this.db
-      .insertInto('room_members')
-      .values({ room_id: roomId, user_id: userId })
-      .onConflict((oc) => oc.columns(['room_id', 'user_id']).doNothing())
-      .execute();
+  /**
+   * The insert and the version bump are one statement: a reader never sees the member without
+   * the version that counts it. A join that changed nothing bumps nothing. Concurrent changes
+   * queue on the room's row, so each gets a version of its own.
+   */
+  async addMember(roomId: string, userId: string): Promise<number | null> {
+    const row = await this.db
+      .with('added', (db) =>
+        db
+          .insertInto('room_members')
+          .values({ room_id: roomId, user_id: userId })
+          .onConflict((oc) => oc.columns(['room_id', 'user_id']).doNothing())
+          .returning('room_id'),
+      )
+      .updateTable('rooms')
+      .set({ members_version: sql`members_version + 1` })
+      .where('id', 'in', (eb) => eb.selectFrom('added').select('room_id'))
+      .returning('members_version')
+      .executeTakeFirst();
+    return row ? Number(row.members_version) : null;
   }
 
-  async removeMember(roomId: string, userId: string): Promise<void> {
-    await this.db.deleteFrom('room_members').where('room_id', '=', roomId).where('user_id', '=', userId).execute();
+  /** As addMember: the delete and the version bump in one statement, nothing bumped when nothing was deleted. */
+  async removeMember(roomId: string, userId: string): Promise<number | null> {
+    const row = await this.db
+      .with('removed', (db) => db.deleteFrom('room_members').where('room_id', '=', roomId).where('user_id', '=', userId).returning('room_id'))
+      .updateTable('rooms')
+      .set({ members_version: sql`members_version + 1` })
+      .where('id', 'in', (eb) => eb.selectFrom('removed').select('room_id'))
+      .returning('members_version')
+      .executeTakeFirst();
+    return row ? Number(row.members_version) : null;
   }
 
   async isMember(roomId: string, userId: string): Promise<boolean> {

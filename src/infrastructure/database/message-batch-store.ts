@@ -1,6 +1,5 @@
 import { sql, type Kysely } from 'kysely';
 import type { StoredDelivery } from '../../application/ports/message-repository';
-import { directParticipants } from '../../domain/conversation';
 import type { Message, StoredMessage } from '../../domain/message';
 import { selectMessages, toStoredMessage } from './message-rows';
 import type { Database } from './schema';
@@ -8,11 +7,11 @@ import type { Database } from './schema';
 type Db = Kysely<Database>;
 
 /**
- * Stores a batch in two or three round trips, none of them a transaction of its own: one query
- * finds what is already stored (by id, and by sender + clientMessageId), one reads the
- * rooms the batch goes to, and one statement advances each conversation's last_seq and
- * inserts the new messages with seqs in the given (Kafka) order, atomically as any single
- * statement is. Partitions are keyed by conversation, so no other consumer writes these
+ * Stores a batch in one or two round trips, none of them a transaction of its own: one query
+ * finds what is already stored (by id, and by sender + clientMessageId), and one statement
+ * advances each conversation's last_seq and inserts the new messages with seqs in the given
+ * (Kafka) order, atomically as any single statement is. Who receives them is not its concern
+ * (StoreMessages and the fan-out decide); a room message is stored under its `roomId`. Partitions are keyed by conversation, so no other consumer writes these
  * conversations meanwhile; a stale one after a rebalance would meet the unique indexes,
  * fail the whole statement, and the batch would be read again. Already stored messages
  * are returned too, so their `message.stored` events go out again.
@@ -20,8 +19,7 @@ type Db = Kysely<Database>;
 export async function storeMessageBatch(db: Db, messages: readonly Message[]): Promise<StoredDelivery[]> {
   const { stored, takenPairs } = await storedAlready(db, messages);
   const fresh = freshMessages(messages, stored, takenPairs);
-  const rooms = await roomsOf(db, [...fresh, ...stored.values()]);
-  const seqs = await insertWithSeqs(db, fresh, rooms);
+  const seqs = await insertWithSeqs(db, fresh);
   const inserted = fresh.map((message): StoredMessage => ({ ...message, seq: seqs.get(message.id)! }));
   const byId = new Map<string, StoredMessage>([...stored, ...inserted.map((message) => [message.id, message] as const)]);
   const seen = new Set<string>();
@@ -30,7 +28,7 @@ export async function storeMessageBatch(db: Db, messages: readonly Message[]): P
     const message = byId.get(id);
     if (!message || seen.has(id)) continue;
     seen.add(id);
-    deliveries.push({ message, recipients: recipientsOf(message, rooms), fresh: !stored.has(id) });
+    deliveries.push({ message, fresh: !stored.has(id) });
   }
   return deliveries;
 }
@@ -78,36 +76,12 @@ function freshMessages(messages: readonly Message[], stored: Map<string, StoredM
   return fresh;
 }
 
-interface RoomMembers {
-  id: string;
-  members: string[];
-}
-
-/** The rooms these messages go to, by lower-cased name, with their members as of now. */
-async function roomsOf(db: Db, messages: readonly Message[]): Promise<Map<string, RoomMembers>> {
-  const names = [...new Set(messages.flatMap((message) => ('room' in message.to ? [message.to.room.toLowerCase()] : [])))];
-  const rooms = new Map<string, RoomMembers>();
-  if (names.length === 0) return rooms;
-  const rows = await db
-    .selectFrom('rooms as r')
-    .leftJoin('room_members as rm', 'rm.room_id', 'r.id')
-    .select(['r.id', 'r.name', 'rm.user_id'])
-    .where((eb) => eb(eb.fn('lower', ['r.name']), 'in', names))
-    .execute();
-  for (const row of rows) {
-    const room = rooms.get(row.name.toLowerCase()) ?? { id: row.id, members: [] };
-    if (row.user_id) room.members.push(row.user_id);
-    rooms.set(row.name.toLowerCase(), room);
-  }
-  return rooms;
-}
-
 /**
  * One statement: advances every conversation's last_seq by its count of new messages and
  * inserts them, each at last_seq - count + its place in the batch. The conversation rows
  * are locked in id order, so two statements never wait on each other in a cycle.
  */
-async function insertWithSeqs(db: Db, fresh: readonly Message[], rooms: Map<string, RoomMembers>): Promise<Map<string, number>> {
+async function insertWithSeqs(db: Db, fresh: readonly Message[]): Promise<Map<string, number>> {
   const seqs = new Map<string, number>();
   if (fresh.length === 0) return seqs;
   const counts = new Map<string, number>();
@@ -119,7 +93,7 @@ async function insertWithSeqs(db: Db, fresh: readonly Message[], rooms: Map<stri
   const countRows = [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, count]) => sql`(${id}, ${count}::bigint)`);
   const messageRows = fresh.map((message, i) => {
     const recipientId = 'userId' in message.to ? message.to.userId : null;
-    const roomId = 'room' in message.to ? (rooms.get(message.to.room.toLowerCase())?.id ?? null) : null;
+    const roomId = 'room' in message.to ? (message.roomId ?? null) : null;
     return sql`(${message.id}::uuid, ${message.conversationId}, ${places[i]}::bigint, ${message.sender.id}::uuid, ${recipientId}::uuid, ${roomId}::uuid, ${message.body}, ${message.clientMessageId ?? null}::text, ${message.createdAt}::timestamptz)`;
   });
   const { rows } = await sql<{ id: string; seq: number }>`
@@ -137,10 +111,4 @@ async function insertWithSeqs(db: Db, fresh: readonly Message[], rooms: Map<stri
     returning id, seq`.execute(db);
   for (const row of rows) seqs.set(row.id, Number(row.seq));
   return seqs;
-}
-
-function recipientsOf(message: Message, rooms: Map<string, RoomMembers>): string[] {
-  const participants = directParticipants(message.conversationId);
-  if (participants) return [...new Set(participants)];
-  return 'room' in message.to ? [...(rooms.get(message.to.room.toLowerCase())?.members ?? [])] : [];
 }

@@ -15,6 +15,7 @@ export function selectMessages(db: Kysely<Database> | Transaction<Database>) {
       'm.sender_id',
       'u.username as sender_username',
       'm.recipient_user_id',
+      'm.room_id',
       'r.name as room_name',
       'm.body',
       'm.client_message_id',
@@ -35,5 +36,6 @@ export function toStoredMessage(row: JoinedRow): StoredMessage {
     createdAt: row.created_at,
   };
   if (row.client_message_id !== null) message.clientMessageId = row.client_message_id;
+  if (row.room_id !== null) message.roomId = row.room_id;
   return message;
 }

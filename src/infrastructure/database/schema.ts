@@ -38,6 +38,8 @@ export interface RoomsTable {
   name: string;
   created_by: string;
   created_at: CreatedAt;
+  /** One more for every join and leave, bumped by the statement that changes the membership. */
+  members_version: ColumnType<string, number | string | undefined, number | string>;
 }
 
 export interface RoomMembersTable {

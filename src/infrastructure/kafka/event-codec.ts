@@ -20,6 +20,9 @@ export function eventKey(event: ChatEvent): string {
     case 'user.deactivated':
     case 'conversation.read':
       return event.userId;
+    case 'room.members.changed':
+      // One room's changes stay in order on one partition.
+      return event.conversationId;
   }
 }
 

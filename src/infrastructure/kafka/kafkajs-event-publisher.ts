@@ -169,6 +169,7 @@ export class KafkajsEventPublisher extends SerialProducer implements EventPublis
       case 'session.revoked':
       case 'user.deactivated':
       case 'conversation.read':
+      case 'room.members.changed':
         return this.topics.control;
     }
   }

@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { ChatEvent } from '../../application/ports/event-publisher';
+import type { ChatEvent, StoredEvent } from '../../application/ports/event-publisher';
 import type { LocalDelivery } from '../../application/ports/local-delivery';
+import type { RoomMembersDirectory } from '../../application/ports/room-members-directory';
 import type { SessionEndListener } from '../../application/ports/session-end-listener';
+import { DeliverStoredMessage } from '../../application/use-cases/deliver-stored-message';
+import { asDependencyFailure } from '../errors/dependency-failure';
 import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/metrics';
 import { consumerSettings, deleteOwnGroup } from './consumer-settings';
@@ -16,11 +20,19 @@ export interface FanoutConsumerOptions {
   sessionTimeoutMs: number;
 }
 
+/** Waits between attempts to deliver a stored message whose room members could not be read. */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 2_000;
+
+/** What handling a batch needs to know to stop retrying (and to stay in the group meanwhile). */
+type BatchControl = Pick<EachBatchPayload, 'isRunning' | 'isStale' | 'heartbeat'>;
+
 /**
- * Every node reads every stored message and session change with a group of its own (one
- * per process run), and hands them to its own sockets. It touches no database: the
- * `message.stored` event names its recipients. What it may still miss (a socket whose
- * conversation jumps n → n+k) the gateway fills from Postgres.
+ * Every node reads every stored message, session change and room membership change with a
+ * group of its own (one per process run), and hands them to its own sockets. A room's members
+ * come from this node's directory (memory, Postgres on a miss), moved along by the membership
+ * changes read here. What it may still miss (a socket whose conversation jumps n → n+k) the
+ * gateway fills from Postgres.
  */
 export class KafkajsFanoutConsumer {
   readonly name = 'fanout consumer';
@@ -29,6 +41,7 @@ export class KafkajsFanoutConsumer {
   private readonly lag: LagReporter;
   /** The next offset to read per partition, for the lag report (commits trail it by up to a second). */
   private readonly positions = new Map<string, Position>();
+  private readonly deliverStored: DeliverStoredMessage | undefined;
   private running = false;
   private hasJoined = false;
 
@@ -37,12 +50,15 @@ export class KafkajsFanoutConsumer {
     private readonly topics: TopicNames,
     /** This node's sockets (the WebSocket gateway); undefined on a node that serves none. */
     private readonly localDelivery: LocalDelivery | undefined,
+    /** This node's room members, told of every membership change. */
+    private readonly roomMembers: RoomMembersDirectory,
     /** Forget ended sessions before this node's sockets are told (so a reconnect is refused at once). */
     private readonly sessionEnds: readonly SessionEndListener[],
     private readonly metrics: Metrics,
     private readonly logger: Logger,
     options: FanoutConsumerOptions,
   ) {
+    this.deliverStored = localDelivery && new DeliverStoredMessage(roomMembers, localDelivery);
     this.groupId = `${options.topicPrefix}.fanout.${options.nodeId}.${randomBytes(4).toString('hex')}`;
     this.consumer = kafka.consumer(consumerSettings(this.groupId, options));
     this.lag = new LagReporter(kafka, metrics, logger, {
@@ -112,7 +128,10 @@ export class KafkajsFanoutConsumer {
     for (const record of batch.messages) {
       if (!isRunning() || isStale()) return;
       const event = decodeEvent(record.value);
-      if (event) this.dispatch(event);
+      if (event?.type === 'message.stored') {
+        // Left unresolved when abandoned: the batch is read again, in order, by whoever holds the partition.
+        if (!(await this.deliverUntilDone(event, { isRunning, isStale, heartbeat }))) return;
+      } else if (event) this.dispatch(event);
       resolveOffset(record.offset);
       this.positions.set(`${batch.topic}/${batch.partition}`, { topic: batch.topic, partition: batch.partition, next: BigInt(record.offset) + 1n });
     }
@@ -124,7 +143,34 @@ export class KafkajsFanoutConsumer {
     await heartbeat();
   }
 
-  private dispatch(event: ChatEvent) {
+  /**
+   * Delivers a stored message, retrying while its room's members cannot be read (Postgres
+   * down during a cache miss): skipping it would lose it for every socket here, and going on
+   * would let the conversation's next message overtake it. False when the batch is given up
+   * (the node stops, or the partition moved) before it could be delivered.
+   */
+  private async deliverUntilDone(event: StoredEvent, batch: BatchControl): Promise<boolean> {
+    if (!this.deliverStored) return true;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.deliverStored.execute(event);
+        return true;
+      } catch (error) {
+        if (!asDependencyFailure(error)) {
+          // One bad socket must not stop delivery to every other one.
+          this.logger.error({ err: error, type: event.type }, 'local delivery failed');
+          return true;
+        }
+        if (attempt === 0) this.logger.warn({ err: error, messageId: event.message.id }, 'room members not read; retrying the delivery');
+        await sleep(Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** attempt));
+        if (!batch.isRunning() || batch.isStale()) return false;
+        await batch.heartbeat();
+      }
+    }
+  }
+
+  private dispatch(event: Exclude<ChatEvent, StoredEvent>) {
+    if (event.type === 'room.members.changed') return this.roomMembers.changed(event);
     try {
       if (event.type === 'session.revoked') for (const listener of this.sessionEnds) listener.sessionRevoked(event.sessionKey);
       if (event.type === 'user.deactivated') for (const listener of this.sessionEnds) listener.userDeactivated(event.userId);
@@ -135,8 +181,6 @@ export class KafkajsFanoutConsumer {
     if (!delivery) return;
     try {
       switch (event.type) {
-        case 'message.stored':
-          return delivery.deliver(event.message, event.recipients, event.storedAt);
         case 'session.revoked':
           return delivery.closeSession(event.sessionKey);
         case 'user.deactivated':

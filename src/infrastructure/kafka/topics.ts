@@ -5,7 +5,7 @@ export function topicNames(prefix: string) {
     accepted: `${prefix}.messages.accepted.v1`,
     /** Messages committed to Postgres, keyed by conversation id; every node reads them to fan out. */
     stored: `${prefix}.messages.stored.v1`,
-    /** Session and account changes every node must act on (logout, deactivation). */
+    /** Session, account and room membership changes every node must act on (logout, deactivation, join, leave). */
     control: `${prefix}.control.v1`,
     /** Presence and typing: passing signals every node reads, kept only briefly (EPHEMERAL_RETENTION_MS). */
     signals: `${prefix}.signals.v1`,

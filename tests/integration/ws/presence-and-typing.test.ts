@@ -153,6 +153,38 @@ describe('presence and typing across nodes', () => {
     expect(benOnA.frames.slice(from).filter((frame) => frame.type === 'typing')).toEqual([]);
   });
 
+  it('when the room\'s membership changes after the nodes hold it, then typing follows it: a newcomer may type at once and is told, one who left is not', async () => {
+    const [ann, ben, dan] = await Promise.all([signUp(nodes.a, 'ann'), signUp(nodes.b, 'ben'), signUp(nodes.b, 'dan')]);
+    const room = `moving-${randomBytes(4).toString('hex')}`;
+    expect((await ann.api.post('/api/rooms', { name: room })).status).toBe(201);
+    expect((await ben.api.post(`/api/rooms/${room}/join`)).status).toBe(200);
+    const roomId = roomConversationId(room);
+    const annOnA = await open(nodes.a, ann);
+    const benOnA = await open(nodes.a, ben);
+    const benOnB = await open(nodes.b, ben);
+    // Both nodes now hold the room's members (ann and ben).
+    annOnA.send({ type: 'typing', conversationId: roomId });
+    for (const socket of [benOnA, benOnB]) await socket.waitFor((frame) => frame.type === 'typing');
+    benOnB.send({ type: 'typing', conversationId: roomId });
+    await annOnA.waitFor((frame) => frame.type === 'typing' && frame.userId === ben.user.id);
+
+    expect((await ben.api.post(`/api/rooms/${room}/leave`)).status).toBe(200);
+    expect((await dan.api.post(`/api/rooms/${room}/join`)).status).toBe(200);
+    const danOnA = await open(nodes.a, dan);
+    const danOnB = await open(nodes.b, dan);
+    // At once, on the node that did not handle the join: not refused.
+    danOnA.send({ type: 'typing', conversationId: roomId });
+    await annOnA.waitFor((frame) => frame.type === 'typing' && frame.userId === dan.user.id);
+
+    const benFrom = [benOnA.frames.length, benOnB.frames.length];
+    await new Promise((resolve) => setTimeout(resolve, 2_100)); // ann's next typing frame is not throttled
+    annOnA.send({ type: 'typing', conversationId: roomId });
+    for (const socket of [danOnA, danOnB]) expect(await socket.waitFor((frame) => frame.type === 'typing' && frame.userId === ann.user.id)).toBeTruthy();
+    await roundTrip(benOnA);
+    await roundTrip(benOnB);
+    expect([...benOnA.frames.slice(benFrom[0]), ...benOnB.frames.slice(benFrom[1])].filter((frame) => frame.type === 'typing')).toEqual([]);
+  });
+
   it('when a non-participant types, then it is refused not_found, as for a conversation that does not exist, and nobody is told', async () => {
     const [fay, gus, out] = await Promise.all([signUp(nodes.a, 'fay'), signUp(nodes.a, 'gus'), signUp(nodes.b, 'out')]);
     const room = `closed-${randomBytes(4).toString('hex')}`;

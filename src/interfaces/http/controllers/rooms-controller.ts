@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
+import type { MembershipOutcome } from '../../../application/policies/members-announcement';
 import type { CreateRoom } from '../../../application/use-cases/create-room';
 import type { JoinRoom } from '../../../application/use-cases/join-room';
 import type { LeaveRoom } from '../../../application/use-cases/leave-room';
@@ -20,6 +21,16 @@ export interface RoomsControllerDeps {
   history: { pageSize: number; maxPageSize: number };
 }
 
+/**
+ * A membership change is answered as done once it is in Postgres, even when announcing it to the
+ * nodes failed: it did happen (a retry would change nothing, so answering 503 would mislead), and
+ * delivery does not depend on the announcement (see announceMembersChange).
+ */
+function noteUnannounced(req: Request, { room, announced }: MembershipOutcome) {
+  if (!announced) req.log?.warn({ roomId: room.id }, 'room membership change not announced; nodes read the members again at the next message');
+  return room;
+}
+
 /** /api/rooms: rooms, their members and their history. */
 export function roomsController(deps: RoomsControllerDeps): Router {
   const router = Router();
@@ -28,7 +39,7 @@ export function roomsController(deps: RoomsControllerDeps): Router {
 
   router.post('/rooms', requireUser, async (req, res) => {
     const { name } = parseInput(CreateRoomBody, req.body);
-    const room = await deps.createRoom.execute({ userId: signedIn(req).id, name });
+    const room = noteUnannounced(req, await deps.createRoom.execute({ userId: signedIn(req).id, name }, req.publisher));
     res.status(201).json({ room: presentRoom(room) });
   });
 
@@ -39,12 +50,12 @@ export function roomsController(deps: RoomsControllerDeps): Router {
 
   router.post('/rooms/:name/join', requireUser, async (req, res) => {
     const { name } = parseInput(RoomNameParams, req.params);
-    res.json({ room: presentRoom(await deps.joinRoom.execute({ userId: signedIn(req).id, name })) });
+    res.json({ room: presentRoom(noteUnannounced(req, await deps.joinRoom.execute({ userId: signedIn(req).id, name }, req.publisher))) });
   });
 
   router.post('/rooms/:name/leave', requireUser, async (req, res) => {
     const { name } = parseInput(RoomNameParams, req.params);
-    res.json({ room: presentRoom(await deps.leaveRoom.execute({ userId: signedIn(req).id, name })) });
+    res.json({ room: presentRoom(noteUnannounced(req, await deps.leaveRoom.execute({ userId: signedIn(req).id, name }, req.publisher))) });
   });
 
   router.get('/rooms/:name/members', requireUser, async (req, res) => {
