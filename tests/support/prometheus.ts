@@ -66,6 +66,8 @@ function parseValue(text: string): number {
   if (text === '+Inf') return Infinity;
   if (text === '-Inf') return -Infinity;
   const value = Number(text);
-  if (Number.isNaN(value) && text !== 'NaN') throw new Error(`not a sample value: ${text}`);
+  // Prometheus parses NaN in any case (Go's ParseFloat); prom-client writes `Nan` for a gauge with
+  // no sample yet, e.g. event-loop delay scraped twice within its 250 ms resolution.
+  if (Number.isNaN(value) && !/^nan$/i.test(text)) throw new Error(`not a sample value: ${text}`);
   return value;
 }
