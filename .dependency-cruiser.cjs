@@ -30,8 +30,15 @@ module.exports = {
       name: 'interfaces-not-adapters',
       comment: 'Controllers and gateways talk to use cases; only the CLI entry boots the composition root.',
       severity: 'error',
-      from: { path: '^src/interfaces', pathNot: '^src/interfaces/cli' },
+      from: { path: '^src/interfaces', pathNot: '^src/interfaces/(cli|kafka)' },
       to: { path: ['^src/composition', '^src/infrastructure/(database|kafka|security|session)'] },
+    },
+    {
+      name: 'kafka-ways-in-read-kafka-only',
+      comment: 'The Kafka consumers are ways in: they decode records with the Kafka adapters and hand them to use cases, never to SQL or sessions.',
+      severity: 'error',
+      from: { path: '^src/interfaces/kafka' },
+      to: { path: ['^src/composition', '^src/infrastructure/(database|security|session)'] },
     },
     {
       name: 'inversify-only-in-composition',

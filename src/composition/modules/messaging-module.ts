@@ -11,6 +11,7 @@ import { ReplayMessages } from '../../application/use-cases/replay-messages';
 import { RoomHistory } from '../../application/use-cases/room-history';
 import { RoomMembers } from '../../application/use-cases/room-members';
 import { SendMessage } from '../../application/use-cases/send-message';
+import { DeliverStoredMessage } from '../../application/use-cases/deliver-stored-message';
 import { StoreMessages } from '../../application/use-cases/store-messages';
 import type { AppConfig } from '../../infrastructure/config/config';
 import { LruRoomMembersDirectory } from '../../infrastructure/cache/lru-room-members-directory';
@@ -19,9 +20,9 @@ import { KyselyMessageRepository } from '../../infrastructure/database/kysely-me
 import { KyselyMessageRequestLog } from '../../infrastructure/database/kysely-message-request-log';
 import { MessageRequestPruner } from '../../infrastructure/database/message-request-pruner';
 import { KyselyRoomRepository } from '../../infrastructure/database/kysely-room-repository';
+import { KafkajsFanoutConsumer } from '../../interfaces/kafka/fanout-consumer';
+import { KafkajsStoreConsumer } from '../../interfaces/kafka/store-consumer';
 import { KafkajsEventPublisher } from '../../infrastructure/kafka/kafkajs-event-publisher';
-import { KafkajsFanoutConsumer } from '../../infrastructure/kafka/kafkajs-fanout-consumer';
-import { KafkajsStoreConsumer } from '../../infrastructure/kafka/kafkajs-store-consumer';
 import { messagesController } from '../../interfaces/http/controllers/messages-controller';
 import { roomsController } from '../../interfaces/http/controllers/rooms-controller';
 import { NODE_HOOKS } from '../node-hooks';
@@ -94,11 +95,13 @@ export const messagingModule = (config: AppConfig) =>
       const tap = ctx.get(NODE_HOOKS).localDelivery;
       const localDelivery = tap && sockets ? tap(sockets) : sockets;
       const sessionEnds = ctx.getAll(TOKENS.SessionEndListener, { optional: true }) ?? [];
+      const roomMembers = ctx.get(TOKENS.RoomMembersDirectory);
       return new KafkajsFanoutConsumer(
         ctx.get(TOKENS.Kafka),
         ctx.get(TOKENS.Topics),
         localDelivery,
-        ctx.get(TOKENS.RoomMembersDirectory),
+        localDelivery && new DeliverStoredMessage(roomMembers, localDelivery),
+        roomMembers,
         sessionEnds,
         ctx.get(TOKENS.Metrics),
         ctx.get(TOKENS.Logger),

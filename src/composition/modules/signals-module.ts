@@ -7,7 +7,7 @@ import { ShareTyping } from '../../application/use-cases/share-typing';
 import type { AppConfig } from '../../infrastructure/config/config';
 import { CachedConversationParticipants } from '../../infrastructure/cache/cached-conversation-participants';
 import { KyselyLastSeenStore } from '../../infrastructure/database/kysely-last-seen-store';
-import { KafkajsSignalConsumer } from '../../infrastructure/kafka/kafkajs-signal-consumer';
+import { KafkajsSignalConsumer } from '../../interfaces/kafka/signal-consumer';
 import { KafkajsSignalPublisher } from '../../infrastructure/kafka/kafkajs-signal-publisher';
 import { TOKENS } from '../tokens';
 

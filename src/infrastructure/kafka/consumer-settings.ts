@@ -46,7 +46,7 @@ export async function deleteOwnGroup(kafka: Kafka, groupId: string, logger: Logg
     await admin.connect();
     await admin.deleteGroups([groupId]);
   } catch (error) {
-    logger.warn({ err: error, group: groupId }, `could not delete the ${consumerName} consumer group`);
+    logger.warn({ err: error, group: groupId }, `could not delete the group of the ${consumerName}`);
   } finally {
     await admin.disconnect().catch(() => undefined);
   }

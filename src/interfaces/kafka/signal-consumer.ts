@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { EachBatchPayload, Kafka } from 'kafkajs';
 import type { SignalListener } from '../../application/ports/signal-publisher';
-import type { Logger } from '../logging/logger';
-import type { Metrics } from '../metrics/metrics';
-import { consumerSettings, deleteOwnGroup } from './consumer-settings';
-import { decodeSignal } from './signal-codec';
+import { decodeSignal } from '../../infrastructure/kafka/signal-codec';
+import type { Logger } from '../../infrastructure/logging/logger';
+import type { Metrics } from '../../infrastructure/metrics/metrics';
+import { ConsumerLifecycle } from './consumer-lifecycle';
 
 export interface SignalConsumerOptions {
   topicPrefix: string;
@@ -27,10 +26,7 @@ const CATCH_UP_TIMEOUT_MS = 15_000;
  */
 export class KafkajsSignalConsumer {
   readonly name = 'signal consumer';
-  private readonly consumer: Consumer;
-  private readonly groupId: string;
-  private running = false;
-  private hasJoined = false;
+  private readonly lifecycle: ConsumerLifecycle;
   /** Partition → the offset reached; start() waits until each is at the end it saw. */
   private readonly reached = new Map<number, bigint>();
   private catchUp: { ends: Map<number, bigint>; done(): void } | null = null;
@@ -45,41 +41,39 @@ export class KafkajsSignalConsumer {
     private readonly logger: Logger,
     private readonly options: SignalConsumerOptions,
   ) {
-    this.groupId = `${options.topicPrefix}.signals.${options.nodeId}.${randomBytes(4).toString('hex')}`;
-    this.consumer = kafka.consumer(consumerSettings(this.groupId, options));
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.hasJoined = true));
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      this.hasJoined = false;
-      this.logger.error({ err: payload.error, restart: payload.restart }, 'signal consumer crashed');
+    this.lifecycle = new ConsumerLifecycle(kafka, logger, {
+      name: this.name,
+      group: `${options.topicPrefix}.signals`,
+      perRun: { nodeId: options.nodeId },
+      sessionTimeoutMs: options.sessionTimeoutMs,
     });
   }
 
   async start(): Promise<void> {
     this.listeners = this.listenersOf();
     const { starts, ends } = await this.window();
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.topic], fromBeginning: false });
+    const { consumer } = this.lifecycle;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.topic], fromBeginning: false });
     const caughtUp = new Promise<void>((done) => (this.catchUp = { ends, done }));
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.handleBatch(payload) });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.handleBatch(payload) });
     for (const [partition, offset] of starts) {
       this.reached.set(partition, offset);
-      this.consumer.seek({ topic: this.topic, partition, offset: offset.toString() });
+      consumer.seek({ topic: this.topic, partition, offset: offset.toString() });
     }
-    this.running = true;
+    this.lifecycle.started();
     this.checkCaughtUp();
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, CATCH_UP_TIMEOUT_MS).unref());
     await Promise.race([caughtUp, timeout]);
-    if (this.catchUp) this.logger.warn({ group: this.groupId }, 'signal consumer started before reading its look-back window');
+    if (this.catchUp) this.logger.warn({ group: this.lifecycle.groupId }, 'signal consumer started before reading its look-back window');
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.consumer.disconnect();
-    await deleteOwnGroup(this.kafka, this.groupId, this.logger, 'signal');
+  stop(): Promise<void> {
+    return this.lifecycle.stop();
   }
 
   isReady(): boolean {
-    return this.running && this.hasJoined;
+    return this.lifecycle.isReady();
   }
 
   /** Where to start (the first record of the look-back window) and where the topic ends now, per partition. */

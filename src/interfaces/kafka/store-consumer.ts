@@ -1,12 +1,13 @@
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { EachBatchPayload, Kafka } from 'kafkajs';
 import type { StoreMessages } from '../../application/use-cases/store-messages';
 import type { Message } from '../../domain/message';
-import type { Logger } from '../logging/logger';
-import type { Metrics } from '../metrics/metrics';
-import { consumerSettings, joined } from './consumer-settings';
-import { decodeEvent } from './event-codec';
-import { LAG_REPORT_INTERVAL_MS, LagReporter } from './lag-reporter';
-import type { TopicNames } from './topics';
+import { joined } from '../../infrastructure/kafka/consumer-settings';
+import { decodeEvent } from '../../infrastructure/kafka/event-codec';
+import { LAG_REPORT_INTERVAL_MS, LagReporter } from '../../infrastructure/kafka/lag-reporter';
+import type { TopicNames } from '../../infrastructure/kafka/topics';
+import type { Logger } from '../../infrastructure/logging/logger';
+import type { Metrics } from '../../infrastructure/metrics/metrics';
+import { ConsumerLifecycle } from './consumer-lifecycle';
 
 export interface StoreConsumerOptions {
   topicPrefix: string;
@@ -22,11 +23,9 @@ export interface StoreConsumerOptions {
  */
 export class KafkajsStoreConsumer {
   readonly name = 'store consumer';
-  private readonly consumer: Consumer;
+  private readonly lifecycle: ConsumerLifecycle;
   private readonly groupId: string;
   private readonly lag: LagReporter;
-  private running = false;
-  private hasJoined = false;
 
   constructor(
     kafka: Kafka,
@@ -36,8 +35,8 @@ export class KafkajsStoreConsumer {
     private readonly logger: Logger,
     options: StoreConsumerOptions,
   ) {
-    this.groupId = `${options.topicPrefix}.store`;
-    this.consumer = kafka.consumer(consumerSettings(this.groupId, options));
+    this.lifecycle = new ConsumerLifecycle(kafka, logger, { name: this.name, group: `${options.topicPrefix}.store`, sessionTimeoutMs: options.sessionTimeoutMs });
+    this.groupId = this.lifecycle.groupId;
     // Committed offsets are where this group stands, whichever node holds a partition now.
     this.lag = new LagReporter(kafka, metrics, logger, {
       group: this.groupId,
@@ -48,19 +47,15 @@ export class KafkajsStoreConsumer {
           partitions.filter((p) => BigInt(p.offset) >= 0n).map((p) => ({ topic, partition: p.partition, next: BigInt(p.offset) })),
         ),
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.hasJoined = true));
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      this.hasJoined = false;
-      this.logger.error({ err: payload.error, restart: payload.restart }, 'store consumer crashed');
-    });
   }
 
   async start(): Promise<void> {
-    await this.consumer.connect();
+    const { consumer } = this.lifecycle;
+    await consumer.connect();
     // A durable group: the first node ever started must store what was accepted before it.
-    await this.consumer.subscribe({ topics: [this.topics.accepted], fromBeginning: true });
-    const groupJoined = joined(this.consumer);
-    await this.consumer.run({
+    await consumer.subscribe({ topics: [this.topics.accepted], fromBeginning: true });
+    const groupJoined = joined(consumer);
+    await consumer.run({
       // Offsets are committed at most once a second, not after every batch (a broker round trip
       // on the store's critical path). Offsets are resolved only after a batch is stored and
       // announced, so a crash re-reads at most a second of batches: stored once, announced again.
@@ -71,19 +66,18 @@ export class KafkajsStoreConsumer {
       partitionsConsumedConcurrently: 3,
       eachBatch: (payload) => this.handleBatch(payload),
     });
-    this.running = true;
+    this.lifecycle.started();
     this.lag.start();
     await groupJoined;
   }
 
   async stop(): Promise<void> {
-    this.running = false;
     await this.lag.stop();
-    await this.consumer.disconnect();
+    await this.lifecycle.stop();
   }
 
   isReady(): boolean {
-    return this.running && this.hasJoined;
+    return this.lifecycle.isReady();
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) {

@@ -1,18 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { EachBatchPayload, Kafka } from 'kafkajs';
 import type { ChatEvent, StoredEvent } from '../../application/ports/event-publisher';
 import type { LocalDelivery } from '../../application/ports/local-delivery';
 import type { RoomMembersDirectory } from '../../application/ports/room-members-directory';
 import type { SessionEndListener } from '../../application/ports/session-end-listener';
-import { DeliverStoredMessage } from '../../application/use-cases/deliver-stored-message';
-import { asDependencyFailure } from '../errors/dependency-failure';
-import type { Logger } from '../logging/logger';
-import type { Metrics } from '../metrics/metrics';
-import { consumerSettings, deleteOwnGroup } from './consumer-settings';
-import { decodeEvent } from './event-codec';
-import { LAG_REPORT_INTERVAL_MS, LagReporter, type Position } from './lag-reporter';
-import type { TopicNames } from './topics';
+import type { DeliverStoredMessage } from '../../application/use-cases/deliver-stored-message';
+import { asDependencyFailure } from '../../infrastructure/errors/dependency-failure';
+import { decodeEvent } from '../../infrastructure/kafka/event-codec';
+import { LAG_REPORT_INTERVAL_MS, LagReporter, type Position } from '../../infrastructure/kafka/lag-reporter';
+import type { TopicNames } from '../../infrastructure/kafka/topics';
+import type { Logger } from '../../infrastructure/logging/logger';
+import type { Metrics } from '../../infrastructure/metrics/metrics';
+import { ConsumerLifecycle } from './consumer-lifecycle';
 
 export interface FanoutConsumerOptions {
   topicPrefix: string;
@@ -36,20 +35,18 @@ type BatchControl = Pick<EachBatchPayload, 'isRunning' | 'isStale' | 'heartbeat'
  */
 export class KafkajsFanoutConsumer {
   readonly name = 'fanout consumer';
-  private readonly consumer: Consumer;
-  private readonly groupId: string;
+  private readonly lifecycle: ConsumerLifecycle;
   private readonly lag: LagReporter;
   /** The next offset to read per partition, for the lag report (commits trail it by up to a second). */
   private readonly positions = new Map<string, Position>();
-  private readonly deliverStored: DeliverStoredMessage | undefined;
-  private running = false;
-  private hasJoined = false;
 
   constructor(
-    private readonly kafka: Kafka,
+    kafka: Kafka,
     private readonly topics: TopicNames,
     /** This node's sockets (the WebSocket gateway); undefined on a node that serves none. */
     private readonly localDelivery: LocalDelivery | undefined,
+    /** Stored messages to this node's sockets of their recipients; undefined with no sockets. */
+    private readonly deliverStored: DeliverStoredMessage | undefined,
     /** This node's room members, told of every membership change. */
     private readonly roomMembers: RoomMembersDirectory,
     /** Forget ended sessions before this node's sockets are told (so a reconnect is refused at once). */
@@ -58,19 +55,17 @@ export class KafkajsFanoutConsumer {
     private readonly logger: Logger,
     options: FanoutConsumerOptions,
   ) {
-    this.deliverStored = localDelivery && new DeliverStoredMessage(roomMembers, localDelivery);
-    this.groupId = `${options.topicPrefix}.fanout.${options.nodeId}.${randomBytes(4).toString('hex')}`;
-    this.consumer = kafka.consumer(consumerSettings(this.groupId, options));
+    this.lifecycle = new ConsumerLifecycle(kafka, logger, {
+      name: this.name,
+      group: `${options.topicPrefix}.fanout`,
+      perRun: { nodeId: options.nodeId },
+      sessionTimeoutMs: options.sessionTimeoutMs,
+    });
     this.lag = new LagReporter(kafka, metrics, logger, {
       group: 'fanout',
       topics: [topics.stored, topics.control],
       intervalMs: LAG_REPORT_INTERVAL_MS,
       positions: async () => [...this.positions.values()],
-    });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.hasJoined = true));
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      this.hasJoined = false;
-      this.logger.error({ err: payload.error, restart: payload.restart }, 'fanout consumer crashed');
     });
   }
 
@@ -78,16 +73,17 @@ export class KafkajsFanoutConsumer {
     const topics = [this.topics.stored, this.topics.control];
     // Where the topics end now: everything after this point must reach this node, even what
     // is stored between now and the moment the new group resolves its "latest" offsets.
-    const ends = await this.endOffsets(topics);
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics, fromBeginning: false });
+    const { consumer } = this.lifecycle;
+    const ends = await this.lifecycle.endOffsets(topics);
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: false });
     // The group lives for this process run only, but commits: a node paused past its session
     // timeout (GC, VM steal, a debugger) is dropped from the group, and on its return it must
     // go on from where it was, not from the topics' end, or its sockets silently miss what was
     // stored meanwhile. Replays since the last commit are dropped by each socket's cursor; the
     // seeks below are committed too (kafkajs commits a seek when autoCommit is on), so a
     // partition that had no traffic yet is not reset to its end either.
-    await this.consumer.run({
+    await consumer.run({
       autoCommit: true,
       autoCommitInterval: 1_000,
       // A batch left early (stale after a rebalance) must not count as handled.
@@ -95,33 +91,20 @@ export class KafkajsFanoutConsumer {
       eachBatch: (payload) => this.handleBatch(payload),
     });
     for (const end of ends) {
-      this.consumer.seek(end);
+      consumer.seek(end);
       this.positions.set(`${end.topic}/${end.partition}`, { topic: end.topic, partition: end.partition, next: BigInt(end.offset) });
     }
-    this.running = true;
+    this.lifecycle.started();
     this.lag.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
     await this.lag.stop();
-    await this.consumer.disconnect();
-    await deleteOwnGroup(this.kafka, this.groupId, this.logger, 'fan-out');
+    await this.lifecycle.stop();
   }
 
   isReady(): boolean {
-    return this.running && this.hasJoined;
-  }
-
-  private async endOffsets(topics: string[]) {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const perTopic = await Promise.all(topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
-      return perTopic.flatMap(({ topic, offsets }) => offsets.map(({ partition, high }) => ({ topic, partition, offset: high })));
-    } finally {
-      await admin.disconnect();
-    }
+    return this.lifecycle.isReady();
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) {
