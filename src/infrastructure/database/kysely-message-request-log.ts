@@ -103,31 +103,18 @@ export class KyselyMessageRequestLog implements MessageRequestLog {
     }
   }
 
-  /**
-   * At rest a round holds one reserve or one mark: each then runs as a statement of its own
-   * kind, as cheap to plan as before group commit; both kinds share one statement only when
-   * both are queued.
-   */
   private async reserveAndMark(reserves: QueuedReserve[], marks: QueuedMark[]): Promise<Map<string, Reservation>> {
-    if (reserves.length === 0) {
-      await sql`
-        update message_requests set published_at = now()
-        where (sender_id, client_message_id) in (${sql.join(marks.map(({ key }) => sql`(${key.senderId}::uuid, ${key.clientMessageId})`))})`.execute(this.db);
-      return new Map();
-    }
-    const markFirst =
-      marks.length === 0
-        ? sql``
-        : sql`marked as (
-            update message_requests set published_at = now()
-            where (sender_id, client_message_id) in (${sql.join(marks.map(({ key }) => sql`(${key.senderId}::uuid, ${key.clientMessageId})`))})
-          ),`;
     const input = reserves.map(({ key, message }, ord) => ({ ord, sender_id: key.senderId, client_message_id: key.clientMessageId, message_id: message.id, accepted: message }));
+    const marked = marks.map(({ key }) => ({ sender_id: key.senderId, client_message_id: key.clientMessageId }));
     // The insert and the read of the existing rows in one round trip. The read's snapshot
     // predates a racing insert that committed while ours waited on the key: then no row comes
     // back for that pair, and a second read (a new snapshot) finds it.
     const { rows } = await sql<PairRow & { ord: number | null }>`
-      with ${markFirst}
+      with marked as (
+        update message_requests set published_at = now()
+        where (sender_id, client_message_id) in (
+          select sender_id, client_message_id from jsonb_to_recordset(${JSON.stringify(marked)}::jsonb) as m (sender_id uuid, client_message_id text))
+      ),
       input as (
         select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
           as i (ord int, sender_id uuid, client_message_id text, message_id uuid, accepted jsonb)
