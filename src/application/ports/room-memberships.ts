@@ -22,6 +22,4 @@ export interface RoomMemberships {
   versionsOf(rooms: { ids: readonly string[]; names: readonly string[] }): Promise<RoomVersion[]>;
   /** The room's members and their version, consistent with each other; null for no such room. */
   snapshotOf(roomId: string): Promise<MembershipSnapshot | null>;
-  /** The id of the room with this name, ignoring case; null for none. */
-  idOf(name: string): Promise<string | null>;
 }

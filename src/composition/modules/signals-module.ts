@@ -7,6 +7,7 @@ import { ShareTyping } from '../../application/use-cases/share-typing';
 import type { AppConfig } from '../../infrastructure/config/config';
 import { CachedConversationParticipants } from '../../infrastructure/cache/cached-conversation-participants';
 import { KyselyLastSeenStore } from '../../infrastructure/database/kysely-last-seen-store';
+import { KyselyRoomRepository } from '../../infrastructure/database/kysely-room-repository';
 import { KafkajsSignalConsumer } from '../../interfaces/kafka/signal-consumer';
 import { KafkajsSignalPublisher } from '../../infrastructure/kafka/kafkajs-signal-publisher';
 import { TOKENS } from '../tokens';
@@ -89,7 +90,7 @@ export const signalsModule = (config: AppConfig) =>
     bind(TOKENS.ShareTyping).toDynamicValue(
       (ctx) =>
         new ShareTyping(
-          new CachedConversationParticipants(ctx.get(TOKENS.RoomMemberships), ctx.get(TOKENS.RoomMembersDirectory)),
+          new CachedConversationParticipants(new KyselyRoomRepository(ctx.get(TOKENS.Database).db), ctx.get(TOKENS.RoomMembersDirectory)),
           ctx.get(SignalPublisherToken),
         ),
     );

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { ConversationParticipants } from '../../application/ports/conversation-participants';
 import type { RoomMembersDirectory } from '../../application/ports/room-members-directory';
-import type { RoomMemberships } from '../../application/ports/room-memberships';
+import type { RoomRepository } from '../../application/ports/room-repository';
 import { directParticipants, roomNameOf, type ConversationId } from '../../domain/conversation';
 
 /** Room ids remembered by name: a room keeps its name and its id for good. */
@@ -16,7 +16,7 @@ export class CachedConversationParticipants implements ConversationParticipants 
   private readonly roomIds = new LRUCache<string, string>({ max: ROOM_IDS_MAX });
 
   constructor(
-    private readonly memberships: Pick<RoomMemberships, 'idOf'>,
+    private readonly rooms: Pick<RoomRepository, 'findByName'>,
     private readonly members: RoomMembersDirectory,
   ) {}
 
@@ -34,8 +34,8 @@ export class CachedConversationParticipants implements ConversationParticipants 
     const key = name.toLowerCase();
     const known = this.roomIds.get(key);
     if (known !== undefined) return known;
-    const id = await this.memberships.idOf(key);
-    if (id !== null) this.roomIds.set(key, id);
-    return id;
+    const room = await this.rooms.findByName(key);
+    if (room) this.roomIds.set(key, room.id);
+    return room?.id ?? null;
   }
 }

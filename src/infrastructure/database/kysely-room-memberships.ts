@@ -34,13 +34,4 @@ export class KyselyRoomMemberships implements RoomMemberships {
       .executeTakeFirst();
     return row ? { members: row.members, version: Number(row.members_version) } : null;
   }
-
-  async idOf(name: string): Promise<string | null> {
-    const row = await this.db
-      .selectFrom('rooms')
-      .select('id')
-      .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
-      .executeTakeFirst();
-    return row?.id ?? null;
-  }
 }
