@@ -1,114 +1,94 @@
 import { sql, type Kysely } from 'kysely';
 import type { StoredDelivery } from '../../application/ports/message-repository';
 import type { Message, StoredMessage } from '../../domain/message';
-import { selectMessages, toStoredMessage } from './message-rows';
+import { toStoredMessage } from './message-rows';
 import type { Database } from './schema';
 
 type Db = Kysely<Database>;
 
 /**
- * Stores a batch in one or two round trips, none of them a transaction of its own: one query
- * finds what is already stored (by id, and by sender + clientMessageId), and one statement
- * advances each conversation's last_seq and inserts the new messages with seqs in the given
- * (Kafka) order, atomically as any single statement is. Who receives them is not its concern
- * (StoreMessages and the fan-out decide); a room message is stored under its `roomId`. Partitions are keyed by conversation, so no other consumer writes these
- * conversations meanwhile; a stale one after a rebalance would meet the unique indexes,
- * fail the whole statement, and the batch would be read again. Already stored messages
- * are returned too, so their `message.stored` events go out again.
+ * Stores a batch in one statement, which is atomic as any single statement is: it finds what is
+ * already stored (by id, and by sender + clientMessageId), advances each conversation's last_seq
+ * by its count of new messages and inserts those with seqs in the given (Kafka) order. The batch
+ * travels as one array per column, so the statement's text and plan do not grow with the batch.
+ *
+ * Who receives the messages is not its concern (StoreMessages and the fan-out decide); a room
+ * message is stored under its `roomId`. Partitions are keyed by conversation, so no other
+ * consumer writes these conversations meanwhile; a stale one after a rebalance would meet the
+ * unique indexes, fail the whole statement, and the batch would be read again. Already stored
+ * messages are returned too, so their `message.stored` events go out again.
  */
 export async function storeMessageBatch(db: Db, messages: readonly Message[]): Promise<StoredDelivery[]> {
-  const { stored, takenPairs } = await storedAlready(db, messages);
-  const fresh = freshMessages(messages, stored, takenPairs);
-  const seqs = await insertWithSeqs(db, fresh);
-  const inserted = fresh.map((message): StoredMessage => ({ ...message, seq: seqs.get(message.id)! }));
-  const byId = new Map<string, StoredMessage>([...stored, ...inserted.map((message) => [message.id, message] as const)]);
-  const seen = new Set<string>();
-  const deliveries: StoredDelivery[] = [];
-  for (const { id } of messages) {
-    const message = byId.get(id);
-    if (!message || seen.has(id)) continue;
-    seen.add(id);
-    deliveries.push({ message, fresh: !stored.has(id) });
-  }
-  return deliveries;
-}
-
-const pairKey = (senderId: string, clientMessageId: string) => `${senderId}/${clientMessageId}`;
-
-/**
- * One query for both ways a message can already be stored: under its own id (a redelivered
- * record) or as its sender's clientMessageId under another id (a retry published twice).
- */
-async function storedAlready(db: Db, messages: readonly Message[]): Promise<{ stored: Map<string, StoredMessage>; takenPairs: Set<string> }> {
-  const ids = [...new Set(messages.map((message) => message.id))];
-  const pairs = messages.filter((message) => message.clientMessageId !== undefined);
-  const rows = await selectMessages(db)
-    .where(({ eb, or, refTuple, tuple }) =>
-      or([
-        eb('m.id', 'in', ids),
-        ...(pairs.length > 0 ? [eb(refTuple('m.sender_id', 'm.client_message_id'), 'in', pairs.map((message) => tuple(message.sender.id, message.clientMessageId!)))] : []),
-      ]),
-    )
-    .execute();
-  const wanted = new Set(ids);
-  const stored = new Map<string, StoredMessage>();
-  const takenPairs = new Set<string>();
-  for (const row of rows) {
-    if (wanted.has(row.id)) stored.set(row.id, toStoredMessage(row));
-    if (row.client_message_id !== null) takenPairs.add(pairKey(row.sender_id, row.client_message_id));
-  }
-  return { stored, takenPairs };
-}
-
-/** New messages in order, without repeats in the batch and without (sender, clientMessageId) pairs already stored. */
-function freshMessages(messages: readonly Message[], stored: Map<string, StoredMessage>, takenPairs: Set<string>): Message[] {
-  const taken = new Set(takenPairs);
-  const ids = new Set<string>();
-  const fresh: Message[] = [];
-  for (const message of messages) {
-    if (stored.has(message.id) || ids.has(message.id)) continue;
-    const pair = message.clientMessageId === undefined ? null : pairKey(message.sender.id, message.clientMessageId);
-    if (pair && taken.has(pair)) continue;
-    ids.add(message.id);
-    if (pair) taken.add(pair);
-    fresh.push(message);
-  }
-  return fresh;
-}
-
-/**
- * One statement: advances every conversation's last_seq by its count of new messages and
- * inserts them, each at last_seq - count + its place in the batch. The conversation rows
- * are locked in id order, so two statements never wait on each other in a cycle.
- */
-async function insertWithSeqs(db: Db, fresh: readonly Message[]): Promise<Map<string, number>> {
-  const seqs = new Map<string, number>();
-  if (fresh.length === 0) return seqs;
-  const counts = new Map<string, number>();
-  const places = fresh.map((message) => {
-    const place = (counts.get(message.conversationId) ?? 0) + 1;
-    counts.set(message.conversationId, place);
-    return place;
-  });
-  const countRows = [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, count]) => sql`(${id}, ${count}::bigint)`);
-  const messageRows = fresh.map((message, i) => {
-    const recipientId = 'userId' in message.to ? message.to.userId : null;
-    const roomId = 'room' in message.to ? (message.roomId ?? null) : null;
-    return sql`(${message.id}::uuid, ${message.conversationId}, ${places[i]}::bigint, ${message.sender.id}::uuid, ${recipientId}::uuid, ${roomId}::uuid, ${message.body}, ${message.clientMessageId ?? null}::text, ${message.createdAt}::timestamptz)`;
-  });
-  const { rows } = await sql<{ id: string; seq: number }>`
-    with counts (id, n) as (values ${sql.join(countRows)}),
+  const { rows } = await sql<BatchRow>`
+    with input as (
+      select *
+      from unnest(
+        ${column(messages, (m) => m.id)}::uuid[], ${column(messages, (m) => m.conversationId)}::text[], ${column(messages, (m) => m.sender.id)}::uuid[],
+        ${column(messages, (m) => ('userId' in m.to ? m.to.userId : null))}::uuid[], ${column(messages, (m) => ('room' in m.to ? (m.roomId ?? null) : null))}::uuid[],
+        ${column(messages, (m) => m.body)}::text[], ${column(messages, (m) => m.clientMessageId ?? null)}::text[], ${column(messages, (m) => m.createdAt)}::timestamptz[]
+      ) with ordinality as i (id, conversation_id, sender_id, recipient_user_id, room_id, body, client_message_id, created_at, ord)
+    ),
+    existing as (
+      select m.* from messages m
+      where m.id in (select id from input)
+         or (m.sender_id, m.client_message_id) in (select sender_id, client_message_id from input where client_message_id is not null)
+    ),
+    -- A record is new when neither its id nor its (sender, clientMessageId) is stored, and no
+    -- earlier record of the batch has either: a redelivery in the batch and a retry published
+    -- twice are stored once, the first time.
+    ranked as (
+      select i.*,
+        row_number() over (partition by i.id order by i.ord) as nth_of_id,
+        row_number() over (partition by i.sender_id, i.client_message_id order by i.ord) as nth_of_pair
+      from input i
+    ),
+    fresh as (
+      select r.*, row_number() over (partition by r.conversation_id order by r.ord) as place
+      from ranked r
+      where r.nth_of_id = 1
+        and (r.client_message_id is null or r.nth_of_pair = 1)
+        and not exists (select 1 from existing e where e.id = r.id)
+        and not exists (select 1 from existing e where e.sender_id = r.sender_id and e.client_message_id = r.client_message_id)
+    ),
+    counts as (select conversation_id as id, count(*) as n from fresh group by conversation_id),
+    -- The conversation rows are locked in id order, so two statements never wait on each other in a cycle.
     advanced as (
       insert into conversations (id, last_seq) select id, n from counts order by id
       on conflict (id) do update set last_seq = conversations.last_seq + excluded.last_seq
       returning id, last_seq
+    ),
+    inserted as (
+      insert into messages (id, conversation_id, seq, sender_id, recipient_user_id, room_id, body, client_message_id, created_at)
+      select f.id, f.conversation_id, a.last_seq - c.n + f.place, f.sender_id, f.recipient_user_id, f.room_id, f.body, f.client_message_id, f.created_at
+      from fresh f join counts c on c.id = f.conversation_id join advanced a on a.id = f.conversation_id
+      returning id, seq
     )
-    insert into messages (id, conversation_id, seq, sender_id, recipient_user_id, room_id, body, client_message_id, created_at)
-    select m.id, m.conversation_id, a.last_seq - c.n + m.place, m.sender_id, m.recipient_user_id, m.room_id, m.body, m.client_message_id, m.created_at
-    from (values ${sql.join(messageRows)}) as m (id, conversation_id, place, sender_id, recipient_user_id, room_id, body, client_message_id, created_at)
-    join counts c on c.id = m.conversation_id
-    join advanced a on a.id = m.conversation_id
-    returning id, seq`.execute(db);
-  for (const row of rows) seqs.set(row.id, Number(row.seq));
-  return seqs;
+    select id, seq, true as fresh,
+      null::text as conversation_id, null::uuid as sender_id, null::text as sender_username, null::uuid as recipient_user_id,
+      null::uuid as room_id, null::text as room_name, null::text as body, null::text as client_message_id, null::timestamptz as created_at
+    from inserted
+    union all
+    select e.id, e.seq, false, e.conversation_id, e.sender_id, u.username, e.recipient_user_id, e.room_id, r.name, e.body, e.client_message_id, e.created_at
+    from existing e join users u on u.id = e.sender_id left join rooms r on r.id = e.room_id
+    where e.id in (select id from input)`.execute(db);
+  return deliveriesInBatchOrder(messages, rows);
 }
+
+type BatchRow =
+  | { id: string; seq: string; fresh: true }
+  | (Parameters<typeof toStoredMessage>[0] & { seq: string; fresh: false });
+
+/** One delivery per stored id, in the batch's order: new ones as sent with their seq, stored ones as Postgres has them. */
+function deliveriesInBatchOrder(messages: readonly Message[], rows: readonly BatchRow[]): StoredDelivery[] {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const deliveries: StoredDelivery[] = [];
+  for (const message of messages) {
+    const row = byId.get(message.id);
+    if (!row) continue;
+    byId.delete(message.id);
+    deliveries.push(row.fresh ? { message: { ...message, seq: Number(row.seq) }, fresh: true } : { message: toStoredMessage(row), fresh: false });
+  }
+  return deliveries;
+}
+
+const column = <T>(messages: readonly Message[], value: (message: Message) => T): T[] => messages.map(value);
