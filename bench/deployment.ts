@@ -46,7 +46,7 @@ export const BENCH_NODE_SETTINGS = {
  * nodes (--nodes; none for a scenario that measures the services alone) as child processes from
  * the compiled CLI. stop() removes the database and topics unless --keep.
  */
-export async function startDeployment(options: BenchOptions, runTag: string, nodeCount = options.nodes): Promise<Deployment> {
+export async function startDeployment(options: BenchOptions, runTag: string, nodeCount = options.nodes, nodeSettings: Record<string, string> = {}): Promise<Deployment> {
   if (LOCAL_KAFKA.test(options.brokers)) await ensureLocalKafka();
   let embedded: EmbeddedPostgres | null = null;
   let server = options.databaseUrl ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -62,6 +62,7 @@ export async function startDeployment(options: BenchOptions, runTag: string, nod
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...BENCH_NODE_SETTINGS,
+    ...nodeSettings,
     // Warnings and errors only: the nodes share the bench's terminal.
     LOG_LEVEL: process.env.BENCH_NODE_LOG_LEVEL ?? 'warn',
     NODE_ENV: 'production',
@@ -100,7 +101,7 @@ export async function startDeployment(options: BenchOptions, runTag: string, nod
   return {
     nodes: started.map((node) => ({ id: node.id, httpUrl: `http://127.0.0.1:${node.httpPort}`, wsUrl: `ws://127.0.0.1:${node.wsPort}/ws`, pid: node.process.pid })),
     databaseUrl,
-    description: { mode: 'own', nodes: nodeCount, database, topicPrefix, partitions: options.partitions, brokers: options.brokers, nodeSettings: { ...BENCH_NODE_SETTINGS, NODE_ENV: 'production' } },
+    description: { mode: 'own', nodes: nodeCount, database, topicPrefix, partitions: options.partitions, brokers: options.brokers, nodeSettings: { ...BENCH_NODE_SETTINGS, ...nodeSettings, NODE_ENV: 'production' } },
     stop,
   };
 }

@@ -18,6 +18,7 @@ import { runIdle } from './scenarios/idle';
 import { runInbox } from './scenarios/inbox';
 import { runLatency } from './scenarios/latency';
 import type { BenchRun, ScenarioOutcome } from './scenarios/scenario';
+import { runSignups } from './scenarios/signups';
 import { runStore } from './scenarios/store';
 import { runThroughput } from './scenarios/throughput';
 
@@ -30,10 +31,14 @@ const SCENARIO_RUNNERS: Record<Scenario, (run: BenchRun) => Promise<ScenarioOutc
   hop: runHop,
   inbox: runInbox,
   idle: runIdle,
+  signups: runSignups,
 };
 
 /** Scenarios that measure Kafka and Postgres themselves: their deployment starts no node. */
 const WITHOUT_NODES: ReadonlySet<Scenario> = new Set(['hop']);
+
+/** Node settings a scenario needs other than the bench's (BENCH_NODE_SETTINGS): sign-ups are measured at the production cost. */
+const SCENARIO_NODE_SETTINGS: Partial<Record<Scenario, Record<string, string>>> = { signups: { BCRYPT_COST: '12' } };
 
 /** Sockets per load process when --load-processes is not given, and the most processes started. */
 const SOCKETS_PER_PROCESS = 5_000;
@@ -74,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     deployment = options.target
       ? await attachDeployment(options)
-      : await startDeployment(options, runTag, WITHOUT_NODES.has(options.scenario) ? 0 : options.nodes);
+      : await startDeployment(options, runTag, WITHOUT_NODES.has(options.scenario) ? 0 : options.nodes, SCENARIO_NODE_SETTINGS[options.scenario]);
     console.log(`parley bench ${options.scenario}: run ${runTag}, ${describe(deployment)}`);
     const run: BenchRun = {
       options,
@@ -107,7 +112,7 @@ function describe(deployment: Deployment): string {
     return `own services, no nodes: database ${String(deployment.description.database)}, topic prefix ${String(deployment.description.topicPrefix)}, brokers ${String(deployment.description.brokers)}`;
   }
   return deployment.description.mode === 'own'
-    ? `own deployment: ${nodes}; database ${String(deployment.description.database)}, topic prefix ${String(deployment.description.topicPrefix)}; nodes run with BCRYPT_COST=4, WS rate limit 1,000,000/s, login throttles off`
+    ? `own deployment: ${nodes}; database ${String(deployment.description.database)}, topic prefix ${String(deployment.description.topicPrefix)}; nodes run with BCRYPT_COST=${String((deployment.description.nodeSettings as Record<string, string>).BCRYPT_COST)}, WS rate limit 1,000,000/s, login throttles off`
     : `attached to ${nodes}`;
 }
 

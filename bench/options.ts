@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['latency', 'throughput', 'fanout', 'connections', 'store', 'hop', 'inbox', 'idle'] as const;
+export const SCENARIOS = ['latency', 'throughput', 'fanout', 'connections', 'store', 'hop', 'inbox', 'idle', 'signups'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
-export const USAGE = `usage: npm run bench -- <latency|throughput|fanout|connections|store|hop|inbox|idle> [options]
+export const USAGE = `usage: npm run bench -- <latency|throughput|fanout|connections|store|hop|inbox|idle|signups> [options]
 
 deployment
   --nodes N              nodes to start (2)
@@ -33,6 +33,9 @@ inbox        --conversations N (200) --count N (500 of each page size, one at a 
              (one user in N conversations: GET /api/conversations, limit 20 and 100)
 idle         --duration S (20) after --settle S (10)   (own deployment only: each node's CPU and
              context switches at rest, from /proc, nobody connected)
+signups      --rate R (50) --duration S (20: a quiet and a sign-up phase of S/2 each, two rounds)
+             --clients N (20 at most) --path http|ws (http)   (nodes at bcrypt cost 12: message
+             latency with and without 50 sign-ups fired at once, and the p99 rise)
 `;
 
 export interface BenchOptions {

@@ -42,7 +42,7 @@ export async function runThroughput(run: BenchRun): Promise<ScenarioOutcome> {
   /** One step of load at `rate` for `seconds`, settled and collected on its own. */
   const step = async (planId: string, rate: number, seconds: number): Promise<Step> => {
     const serverBefore = await scrapeServerTimings(run.deployment.nodes);
-    const sent = await fleet.send(plans(fleet, perProcess, planId, rate, seconds, run));
+    const sent = await fleet.send(openLoopPlans(fleet, perProcess, planId, rate, seconds, run));
     for (const [id, n] of Object.entries(sent.accepted)) accepted[id] = (accepted[id] ?? 0) + n;
     failed += sent.failed;
     const expected = expectedDeliveries(accepted, expectations);
@@ -100,7 +100,8 @@ export async function runThroughput(run: BenchRun): Promise<ScenarioOutcome> {
   };
 }
 
-function plans(fleet: LoadFleet, perProcess: Client[][], planId: string, rate: number, seconds: number, run: BenchRun): (SendPlan | null)[] {
+/** Open-loop plans: `rate` msg/s for `seconds`, shared by the load processes, each sending from its own clients. */
+export function openLoopPlans(fleet: LoadFleet, perProcess: Client[][], planId: string, rate: number, seconds: number, run: BenchRun): (SendPlan | null)[] {
   return perProcess.map((list) =>
     list.length === 0
       ? null
