@@ -1,4 +1,6 @@
 import bcrypt from 'bcryptjs';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 
 /**
  * What the password hasher's worker threads run (loaded by piscina on each thread, by name).
@@ -6,6 +8,25 @@ import bcrypt from 'bcryptjs';
  * through the thread's own event loop. Imports nothing of ours: this file is also run
  * transpiled on its own (see worker-script.ts).
  */
+/**
+ * Hashing yields the CPU to everything else on the box: the node's event loop, Kafka and
+ * Postgres. On two cores a burst of cost-12 hashes on threads of equal priority took a core
+ * from message delivery for seconds; at nice 10 a waking event loop preempts the hash at once,
+ * and on an idle box the hash still gets the whole core. Linux threads are tasks of their own,
+ * so this lowers this thread only; elsewhere (no /proc/thread-self) threads keep the default.
+ */
+const HASHING_NICENESS = 10;
+
+function yieldToTheEventLoops(): void {
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').at(-1));
+    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, HASHING_NICENESS);
+  } catch {
+    // Not Linux, or not allowed: the hashes run at the node's priority, as before.
+  }
+}
+yieldToTheEventLoops();
+
 export interface HashTask {
   password: string;
   cost: number;

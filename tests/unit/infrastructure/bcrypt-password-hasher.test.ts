@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { BcryptPasswordHasher } from '../../../src/infrastructure/security/bcrypt-password-hasher';
 
@@ -82,6 +83,25 @@ describe('bcrypt password hasher', () => {
       expect(hashing.utilisation).toBeLessThan(0.2);
     } finally {
       await busy.close();
+    }
+  });
+
+  // Linux only: elsewhere the threads keep the process's priority, which the hasher allows.
+  const onLinux = existsSync('/proc/thread-self') ? it : it.skip;
+  onLinux('when a hash runs, then its thread runs at a lower priority than the event loop', async () => {
+    const threadNiceness = () =>
+      readdirSync('/proc/self/task').map((tid) => {
+        // Field 19 of stat is the niceness; the command name before it may hold spaces, so count from its ')'.
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+    const lowered = new BcryptPasswordHasher(4);
+    try {
+      await lowered.hash('any');
+      expect(threadNiceness()).toContain(10);
+      expect(threadNiceness()[0]).toBe(0);
+    } finally {
+      await lowered.close();
     }
   });
 });
