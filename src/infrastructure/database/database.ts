@@ -1,4 +1,5 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { createHash } from 'node:crypto';
+import { Kysely, PostgresDialect, sql, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 
@@ -21,6 +22,26 @@ const WRITES = /\b(insert|update|delete|merge|truncate|alter|create|drop)\b/i;
 export function statementKind(sql: string): StatementKind {
   if (WRITES.test(sql)) return 'write';
   return /^\s*(select|with|show|values)\b/i.test(sql) ? 'read' : 'other';
+}
+
+const PREPARED = /^\/\* prepared ([a-z-]+) \*\//;
+
+/**
+ * Starts a statement of fixed text (arrays or jsonb carry its rows, so the text never varies
+ * with the input) that runs on the hot path: each pooled connection parses and plans it once
+ * and then only binds and executes it. Only fixed texts may be marked: every distinct text
+ * stays prepared on each connection for as long as the connection lives.
+ */
+export const preparedAs = (name: string): RawBuilder<unknown> => sql.raw(`/* prepared ${name} */`);
+
+/** pg prepares a query that has a name; the name follows the text, so a changed text is a new statement. */
+function namedIfPrepared(args: unknown[]): unknown[] {
+  const [text, values, ...rest] = args;
+  if (typeof text !== 'string' || !Array.isArray(values)) return args;
+  const marked = PREPARED.exec(text);
+  if (!marked) return args;
+  const name = `${marked[1]}-${createHash('sha1').update(text).digest('hex').slice(0, 12)}`;
+  return [{ name, text, values }, ...rest];
 }
 
 export function createDatabase(options: {
@@ -49,14 +70,15 @@ export function createDatabase(options: {
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
     const { onStatement } = options;
-    if (!onStatement) return;
-    // Every query of every library goes through a pooled client's query(): counted once, here.
+    // Every query of every library goes through a pooled client's query(): named and counted once, here.
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      const [first] = args;
-      const sql = typeof first === 'string' ? first : ((first as { text?: unknown } | null)?.text ?? '');
-      onStatement(statementKind(String(sql)));
-      return query(...args);
+      if (onStatement) {
+        const [first] = args;
+        const text = typeof first === 'string' ? first : ((first as { text?: unknown } | null)?.text ?? '');
+        onStatement(statementKind(String(text)));
+      }
+      return query(...namedIfPrepared(args));
     };
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { MessageRequestLog, Reservation } from '../../application/ports/message-request-log';
 import type { Message } from '../../domain/message';
+import { preparedAs } from './database';
 import type { Database } from './schema';
 
 interface PairRow {
@@ -109,7 +110,7 @@ export class KyselyMessageRequestLog implements MessageRequestLog {
     // The insert and the read of the existing rows in one round trip. The read's snapshot
     // predates a racing insert that committed while ours waited on the key: then no row comes
     // back for that pair, and a second read (a new snapshot) finds it.
-    const { rows } = await sql<PairRow & { ord: number | null }>`
+    const { rows } = await sql<PairRow & { ord: number | null }>`${preparedAs('reserve-and-mark')}
       with marked as (
         update message_requests set published_at = now()
         where (sender_id, client_message_id) in (

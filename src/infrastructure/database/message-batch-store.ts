@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { StoredDelivery } from '../../application/ports/message-repository';
 import type { Message, StoredMessage } from '../../domain/message';
 import { toStoredMessage } from './message-rows';
+import { preparedAs } from './database';
 import type { Database } from './schema';
 
 type Db = Kysely<Database>;
@@ -19,7 +20,7 @@ type Db = Kysely<Database>;
  * messages are returned too, so their `message.stored` events go out again.
  */
 export async function storeMessageBatch(db: Db, messages: readonly Message[]): Promise<StoredDelivery[]> {
-  const { rows } = await sql<BatchRow>`
+  const { rows } = await sql<BatchRow>`${preparedAs('store-batch')}
     with input as (
       select *
       from unnest(

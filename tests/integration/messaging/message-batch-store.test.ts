@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Message } from '../../../src/domain/message';
 import { createDatabase, type DatabaseHandle, type StatementKind } from '../../../src/infrastructure/database/database';
 import { KyselyMessageRepository } from '../../../src/infrastructure/database/kysely-message-repository';
@@ -12,6 +13,7 @@ import { createTestEnvironment } from '../../support/test-node';
  */
 describe('storing a batch of accepted messages', () => {
   let database: DatabaseHandle;
+  let databaseUrl: string;
   let repository: KyselyMessageRepository;
   const statements: StatementKind[] = [];
   const alice = { id: randomUUID(), username: `alice_${randomUUID().slice(0, 8)}` };
@@ -20,6 +22,7 @@ describe('storing a batch of accepted messages', () => {
 
   beforeAll(async () => {
     const environment = await createTestEnvironment();
+    databaseUrl = environment.databaseUrl;
     database = createDatabase({ url: environment.databaseUrl, poolSize: 2, onStatement: (kind) => statements.push(kind) });
     await migrateToLatest(database.db);
     await database.db
@@ -124,5 +127,19 @@ describe('storing a batch of accepted messages', () => {
     expect(count).toBe(1);
     expect(deliveries).toHaveLength(400);
     deliveries.forEach((delivery, i) => expect(delivery.message.seq).toBe(Math.floor(i / 40) + 1));
+  });
+
+  it('when batches are stored on one connection, then the statement is prepared once and reused', async () => {
+    const single = createDatabase({ url: databaseUrl, poolSize: 1 });
+    try {
+      const onOneConnection = new KyselyMessageRepository(single.db);
+      const conversation = conversationOf();
+      for (let i = 0; i < 3; i += 1) await onOneConnection.storeBatch([direct(conversation, `m${i}`), direct(conversationOf(), 'other')]);
+      const { rows } = await sql<{ name: string }>`select name from pg_prepared_statements`.execute(single.db);
+      expect(rows.filter((row) => row.name.startsWith('store-batch-'))).toHaveLength(1);
+      expect((await repository.history(conversation, { limit: 10 })).items.map((m) => m.seq)).toEqual([1, 2, 3]);
+    } finally {
+      await single.close();
+    }
   });
 });
