@@ -33,9 +33,9 @@ inbox        --conversations N (200) --count N (500 of each page size, one at a 
              (one user in N conversations: GET /api/conversations, limit 20 and 100)
 idle         --duration S (20) after --settle S (10)   (own deployment only: each node's CPU and
              context switches at rest, from /proc, nobody connected)
-signups      --rate R (50) --duration S (20: a quiet and a sign-up phase of S/2 each, two rounds)
-             --clients N (20 at most) --path http|ws (http)   (nodes at bcrypt cost 12: message
-             latency with and without 50 sign-ups fired at once, and the p99 rise)
+signups      --signups N (50) --rate R (50) --duration S (20: a quiet and a sign-up phase of S/2
+             each, two rounds) --clients N (20 at most) --path http|ws (http)   (nodes at bcrypt
+             cost 12: message latency with and without N sign-ups fired at once, and the p99 rise)
 `;
 
 export interface BenchOptions {
@@ -70,6 +70,7 @@ export interface BenchOptions {
   holdSeconds: number;
   concurrency: number;
   conversations: number;
+  signups: number;
 }
 
 /** Parses `<scenario> [options]`; throws a one-line message on anything it does not understand. */
@@ -108,6 +109,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       hold: { type: 'string' },
       concurrency: { type: 'string' },
       conversations: { type: 'string' },
+      signups: { type: 'string' },
     },
   });
   const scenario = positionals[0];
@@ -157,5 +159,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     holdSeconds: number('hold', 5, 0),
     concurrency: number('concurrency', 100),
     conversations: number('conversations', 200),
+    signups: number('signups', 50),
   };
 }

@@ -6,14 +6,12 @@ import { failureSummary, latencyFigures, latencyRows, ms, settleAndAccount } fro
 import type { BenchRun, ScenarioOutcome } from './scenario';
 import { openLoopPlans } from './throughput';
 
-/** Sign-ups fired at once in each burst, spread over the nodes. */
-const SIGNUPS_PER_BURST = 50;
 /** Quiet and burst phases alternate this many times each, so the box's drift falls on both. */
 const ROUNDS = 2;
 
 /**
  * Does hashing passwords slow chat down? Messages flow at a steady rate across nodes while
- * phases alternate: quiet, then the same load with 50 sign-ups fired at once at its start
+ * phases alternate: quiet, then the same load with 50 sign-ups (--signups) fired at once at its start
  * (bcrypt at the production cost, 12, set for this scenario's nodes). The figure is the
  * difference between the two phases' delivery p99; the sign-ups' own latency is reported too.
  */
@@ -59,9 +57,9 @@ export async function runSignups(run: BenchRun): Promise<ScenarioOutcome> {
   const busyAll = combined(busy);
   const rise = summarize(busyAll).p99 - summarize(quietAll).p99;
   return {
-    settings: { rate, phaseSeconds, rounds: ROUNDS, signupsPerBurst: SIGNUPS_PER_BURST, clients: clients.length, path: options.path, bcryptCost: 12 },
+    settings: { rate, phaseSeconds, rounds: ROUNDS, signupsPerBurst: options.signups, clients: clients.length, path: options.path, bcryptCost: 12 },
     rows: [
-      ['load', `${rate} msg/s over ${options.path} between ${clients.length / 2} DM pairs across ${run.deployment.nodes.length} node(s), phases of ${phaseSeconds} s: quiet, then with ${SIGNUPS_PER_BURST} sign-ups fired at once; ${ROUNDS} rounds`],
+      ['load', `${rate} msg/s over ${options.path} between ${clients.length / 2} DM pairs across ${run.deployment.nodes.length} node(s), phases of ${phaseSeconds} s: quiet, then with ${options.signups} sign-ups fired at once; ${ROUNDS} rounds`],
       ...latencyRows('send → frame, quiet phases', quietAll),
       ...latencyRows('send → frame, sign-up phases', busyAll),
       ['p99 rise with sign-ups', `${ms(rise)} ms`],
@@ -71,7 +69,7 @@ export async function runSignups(run: BenchRun): Promise<ScenarioOutcome> {
     figures: { quietMs: latencyFigures(quietAll), signupsMs: latencyFigures(busyAll), p99RiseMs: rise, signupMs: latencyFigures(signupMs) },
     charts: [
       { name: 'send → frame, quiet phases', histogram: quietAll },
-      { name: 'send → frame, with 50 sign-ups at once', histogram: busyAll },
+      { name: `send → frame, with ${options.signups} sign-ups at once`, histogram: busyAll },
     ],
     accounting,
   };
@@ -81,7 +79,7 @@ export async function runSignups(run: BenchRun): Promise<ScenarioOutcome> {
 async function signUpBurst(run: BenchRun, tag: string): Promise<number[]> {
   const { nodes } = run.deployment;
   return Promise.all(
-    Array.from({ length: SIGNUPS_PER_BURST }, async (_, index) => {
+    Array.from({ length: run.options.signups }, async (_, index) => {
       const node = nodes[index % nodes.length]!;
       const username = `b${tag}_${index}`;
       const started = performance.now();

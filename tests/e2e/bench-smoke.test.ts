@@ -44,6 +44,7 @@ describe('npm run bench (smoke)', () => {
     ['store', ['--count', '300', '--pairs', '4']],
     ['hop', ['--count', '20']],
     ['inbox', ['--conversations', '8', '--count', '20']],
+    ['signups', ['--signups', '2', '--clients', '2', '--rate', '10', '--duration', '2']],
   ])('when the %s scenario runs at a tiny size (%j), then it accounts for every message and writes the JSON and the chart', async (scenario, args) => {
     const json = path.join(directory, `${scenario}-${args.join('').replace(/\W/g, '')}.json`);
     const { code, output } = await bench([scenario, ...args, '--json', json]);
