@@ -1,14 +1,6 @@
-import { readFileSync, readdirSync } from 'node:fs';
 import { account } from '../accounting';
+import { cpuMsBetween, sampleNodeCpu } from '../node-cpu';
 import type { BenchRun, ScenarioOutcome } from './scenario';
-
-/** Linux counts process CPU time in clock ticks of 10 ms (USER_HZ 100 on every mainstream build). */
-const TICKS_PER_SECOND = 100;
-
-interface Sample {
-  cpuTicks: number;
-  contextSwitches: number;
-}
 
 /**
  * What a node costs at rest: nobody connected, nothing sent. After `--settle` seconds of quiet,
@@ -24,12 +16,12 @@ export async function runIdle(run: BenchRun): Promise<ScenarioOutcome> {
   }
   const seconds = options.durationSeconds;
   await new Promise((resolve) => setTimeout(resolve, options.settleSeconds * 1_000));
-  const before = nodes.map((node) => sample(node.pid!));
+  const before = nodes.map((node) => sampleNodeCpu(node.pid!));
   await new Promise((resolve) => setTimeout(resolve, seconds * 1_000));
-  const after = nodes.map((node) => sample(node.pid!));
+  const after = nodes.map((node) => sampleNodeCpu(node.pid!));
   const perNode = nodes.map((node, i) => ({
     node: node.id,
-    cpuPercent: ((after[i]!.cpuTicks - before[i]!.cpuTicks) / TICKS_PER_SECOND / seconds) * 100,
+    cpuPercent: (cpuMsBetween(before[i]!, after[i]!) / 1_000 / seconds) * 100,
     contextSwitchesPerSecond: (after[i]!.contextSwitches - before[i]!.contextSwitches) / seconds,
   }));
   return {
@@ -45,17 +37,4 @@ export async function runIdle(run: BenchRun): Promise<ScenarioOutcome> {
     charts: [],
     accounting: account({ accepted: {}, stored: 0, expectations: new Map(), reports: [], failedRequests: 0 }),
   };
-}
-
-function sample(pid: number): Sample {
-  // Fields after the parenthesised command name: utime and stime are the 12th and 13th of them.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpuTicks = Number(fields[11]) + Number(fields[12]);
-  let contextSwitches = 0;
-  for (const thread of readdirSync(`/proc/${pid}/task`)) {
-    const status = readFileSync(`/proc/${pid}/task/${thread}/status`, 'utf8');
-    for (const match of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)) contextSwitches += Number(match[1]);
-  }
-  return { cpuTicks, contextSwitches };
 }

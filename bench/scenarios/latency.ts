@@ -1,6 +1,7 @@
 import { directConversationId } from '../../src/domain/conversation';
 import { mergeCounts } from '../load/fleet';
 import type { SendPlan } from '../load/protocol';
+import { cpuPerMessageRow, startCpuMeter } from '../node-cpu';
 import { registerUsers } from '../population';
 import { scrapeServerTimings, serverMeans, serverMeansRow } from '../server-metrics';
 import { failureSummary, latencyFigures, latencyRows, settleAndAccount } from './common';
@@ -38,7 +39,9 @@ export async function runLatency(run: BenchRun): Promise<ScenarioOutcome> {
   const warm = await fleet.send([plan('warmup', warmup)]);
   await fleet.collect({ resetHistogram: true });
   const serverBefore = await scrapeServerTimings(deployment.nodes);
+  const cpuMeter = startCpuMeter(deployment.nodes);
   const measured = await fleet.send([plan('measure', count)]);
+  const cpuMsPerMessage = cpuMeter(count);
   const server = serverMeans(serverBefore, await scrapeServerTimings(deployment.nodes));
 
   const accepted = { ...warm.accepted };
@@ -55,9 +58,10 @@ export async function runLatency(run: BenchRun): Promise<ScenarioOutcome> {
       ...latencyRows('POST → frame at recipient', delivery),
       ...latencyRows('POST → 202', measured.acceptLatency),
       serverMeansRow(server),
+      cpuPerMessageRow(cpuMsPerMessage),
       ['failed requests', failureSummary(mergeCounts([warm.failures, measured.failures]))],
     ],
-    figures: { deliveryMs: latencyFigures(delivery), acceptMs: latencyFigures(measured.acceptLatency), serverMeansMs: server },
+    figures: { deliveryMs: latencyFigures(delivery), acceptMs: latencyFigures(measured.acceptLatency), serverMeansMs: server, nodeCpuMsPerMessage: cpuMsPerMessage },
     charts: [
       { name: 'POST → frame at recipient on the other node', histogram: delivery },
       { name: 'POST → 202', histogram: measured.acceptLatency },

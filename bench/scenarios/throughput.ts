@@ -1,6 +1,7 @@
 import { summarize, type Histogram } from '../histogram';
 import { deal, mergeCounts, type LoadFleet } from '../load/fleet';
 import type { SendPlan } from '../load/protocol';
+import { cpuPerMessageRow, startCpuMeter, type NodeCpuPerMessage } from '../node-cpu';
 import { scrapeServerTimings, serverMeans, serverMeansRow } from '../server-metrics';
 import { groupedClients, expectationsOf, senderOf, socketOf, type Client } from './clients';
 import { expectedDeliveries, failureSummary, latencyFigures, latencyRows, ms, settleAndAccount } from './common';
@@ -20,6 +21,8 @@ interface Step {
   delivery: Histogram;
   /** The nodes' own mean per stage during the step. */
   server: Record<string, number> | null;
+  /** Each node's CPU time over the step, settling included, per accepted message. */
+  cpu: NodeCpuPerMessage[];
   passed: boolean;
 }
 
@@ -42,6 +45,7 @@ export async function runThroughput(run: BenchRun): Promise<ScenarioOutcome> {
   /** One step of load at `rate` for `seconds`, settled and collected on its own. */
   const step = async (planId: string, rate: number, seconds: number): Promise<Step> => {
     const serverBefore = await scrapeServerTimings(run.deployment.nodes);
+    const cpuMeter = startCpuMeter(run.deployment.nodes);
     const sent = await fleet.send(openLoopPlans(fleet, perProcess, planId, rate, seconds, run));
     for (const [id, n] of Object.entries(sent.accepted)) accepted[id] = (accepted[id] ?? 0) + n;
     failed += sent.failed;
@@ -50,9 +54,10 @@ export async function runThroughput(run: BenchRun): Promise<ScenarioOutcome> {
     const { deliveryLatency } = await fleet.collect({ resetHistogram: true });
     const server = serverMeans(serverBefore, await scrapeServerTimings(run.deployment.nodes));
     const stepAccepted = Object.values(sent.accepted).reduce((a, b) => a + b, 0);
+    const cpu = cpuMeter(stepAccepted);
     const p99 = summarize(deliveryLatency).p99;
     const passed = sent.failed === 0 && deliveries >= expected && p99 < KNEE_P99_MS;
-    return { rate, accepted: stepAccepted, failed: sent.failed, failures: sent.failures, deliveries, expected, acceptP99: summarize(sent.acceptLatency).p99, delivery: deliveryLatency, server, passed };
+    return { rate, accepted: stepAccepted, failed: sent.failed, failures: sent.failures, deliveries, expected, acceptP99: summarize(sent.acceptLatency).p99, delivery: deliveryLatency, server, cpu, passed };
   };
 
   // A warm-up (JIT, connection pools, consumer fetch loops, first session touches), left out
@@ -86,13 +91,13 @@ export async function runThroughput(run: BenchRun): Promise<ScenarioOutcome> {
   } else {
     rows.push(['offered', `${headline.rate} msg/s for ${options.durationSeconds} s`], ['result', stepText(headline, options.durationSeconds)], ['failed requests', failureSummary(headline.failures)]);
   }
-  rows.push(...latencyRows(options.ramp ? `send → frame, at ${headline.rate} msg/s` : 'send → frame at recipients', headline.delivery), serverMeansRow(headline.server));
+  rows.push(...latencyRows(options.ramp ? `send → frame, at ${headline.rate} msg/s` : 'send → frame at recipients', headline.delivery), serverMeansRow(headline.server), cpuPerMessageRow(headline.cpu));
   return {
     settings: { path: options.path, clients: clients.length, roomSize: options.roomSize, ramp: options.ramp, ...(options.ramp ? { rampStart: options.rampStart, rampStep: options.rampStep, rampMax: options.rampMax, stepDurationSeconds: options.stepDurationSeconds } : { rate: options.rate ?? 500, durationSeconds: options.durationSeconds }), bodyBytes: options.bodyBytes, warmupSeconds: options.warmupSeconds, loadProcesses: fleet.size },
     rows,
     figures: {
       knee: options.ramp ? (knee?.rate ?? null) : undefined,
-      steps: steps.map((s) => ({ rate: s.rate, accepted: s.accepted, failed: s.failed, failures: s.failures, deliveries: s.deliveries, expected: s.expected, acceptP99Ms: s.acceptP99, deliveryMs: latencyFigures(s.delivery), serverMeansMs: s.server, passed: s.passed })),
+      steps: steps.map((s) => ({ rate: s.rate, accepted: s.accepted, failed: s.failed, failures: s.failures, deliveries: s.deliveries, expected: s.expected, acceptP99Ms: s.acceptP99, deliveryMs: latencyFigures(s.delivery), serverMeansMs: s.server, nodeCpuMsPerMessage: s.cpu, passed: s.passed })),
       failures: mergeCounts(steps.map((s) => s.failures)),
     },
     charts: [{ name: `send → frame at recipients, ${headline.rate} msg/s over ${options.path}`, histogram: headline.delivery }],
