@@ -40,9 +40,16 @@ function namedIfPrepared(args: unknown[]): unknown[] {
   if (typeof text !== 'string' || !Array.isArray(values)) return args;
   const marked = PREPARED.exec(text);
   if (!marked) return args;
-  const name = `${marked[1]}-${createHash('sha1').update(text).digest('hex').slice(0, 12)}`;
+  let name = preparedNames.get(text);
+  if (name === undefined) {
+    name = `${marked[1]}-${createHash('sha1').update(text).digest('hex').slice(0, 12)}`;
+    preparedNames.set(text, name);
+  }
   return [{ name, text, values }, ...rest];
 }
+
+/** Names of the marked texts seen so far: a handful of fixed texts, so the map stays small. */
+const preparedNames = new Map<string, string>();
 
 export function createDatabase(options: {
   url: string;
