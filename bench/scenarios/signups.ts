@@ -2,7 +2,7 @@ import { newHistogram, recordMs, summarize, type Histogram } from '../histogram'
 import { errorCode } from '../http-client';
 import { deal, mergeCounts } from '../load/fleet';
 import { groupedClients, expectationsOf, socketOf } from './clients';
-import { failureSummary, latencyFigures, latencyRows, ms, settleAndAccount } from './common';
+import { expectedDeliveries, failureSummary, latencyFigures, latencyRows, ms, settleAndAccount } from './common';
 import type { BenchRun, ScenarioOutcome } from './scenario';
 import { openLoopPlans } from './throughput';
 
@@ -26,6 +26,7 @@ export async function runSignups(run: BenchRun): Promise<ScenarioOutcome> {
   const opened = await fleet.open(perProcess.map((list) => list.map(socketOf)), options.concurrency);
   if (opened.failed > 0) throw new Error(`could not open the clients' sockets: ${failureSummary(opened.failures)}`);
 
+  const expectations = expectationsOf(clients);
   const accepted: Record<string, number> = {};
   const failures: Record<string, number>[] = [];
   let failed = 0;
@@ -34,8 +35,8 @@ export async function runSignups(run: BenchRun): Promise<ScenarioOutcome> {
     for (const [id, n] of Object.entries(sent.accepted)) accepted[id] = (accepted[id] ?? 0) + n;
     failed += sent.failed;
     failures.push(sent.failures);
-    // Deliveries of a phase land within its last second or so; the next phase starts from a quiet pipeline.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Every delivery of the phase is in its figures, and the next phase starts from a quiet pipeline.
+    await fleet.settle(expectedDeliveries(accepted, expectations), options.settleSeconds * 1000);
     return (await fleet.collect({ resetHistogram: true })).deliveryLatency;
   };
 
@@ -51,7 +52,7 @@ export async function runSignups(run: BenchRun): Promise<ScenarioOutcome> {
     busy.push(await phase(`signups${round}`, phaseSeconds));
     for (const took of await signups) recordMs(signupMs, took);
   }
-  const { accounting } = await settleAndAccount(run, fleet, { accepted, failed }, expectationsOf(clients));
+  const { accounting } = await settleAndAccount(run, fleet, { accepted, failed }, expectations);
 
   const quietAll = combined(quiet);
   const busyAll = combined(busy);

@@ -24,9 +24,9 @@ export async function storeMessageBatch(db: Db, messages: readonly Message[]): P
     with input as (
       select *
       from unnest(
-        ${column(messages, (m) => m.id)}::uuid[], ${column(messages, (m) => m.conversationId)}::text[], ${column(messages, (m) => m.sender.id)}::uuid[],
-        ${column(messages, (m) => ('userId' in m.to ? m.to.userId : null))}::uuid[], ${column(messages, (m) => ('room' in m.to ? (m.roomId ?? null) : null))}::uuid[],
-        ${column(messages, (m) => m.body)}::text[], ${column(messages, (m) => m.clientMessageId ?? null)}::text[], ${column(messages, (m) => m.createdAt)}::timestamptz[]
+        ${messages.map((m) => m.id)}::uuid[], ${messages.map((m) => m.conversationId)}::text[], ${messages.map((m) => m.sender.id)}::uuid[],
+        ${messages.map((m) => ('userId' in m.to ? m.to.userId : null))}::uuid[], ${messages.map((m) => ('room' in m.to ? (m.roomId ?? null) : null))}::uuid[],
+        ${messages.map((m) => m.body)}::text[], ${messages.map((m) => m.clientMessageId ?? null)}::text[], ${messages.map((m) => m.createdAt)}::timestamptz[]
       ) with ordinality as i (id, conversation_id, sender_id, recipient_user_id, room_id, body, client_message_id, created_at, ord)
     ),
     existing as (
@@ -92,4 +92,3 @@ function deliveriesInBatchOrder(messages: readonly Message[], rows: readonly Bat
   return deliveries;
 }
 
-const column = <T>(messages: readonly Message[], value: (message: Message) => T): T[] => messages.map(value);

@@ -3,6 +3,12 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { consumerSettings, deleteOwnGroup } from '../../infrastructure/kafka/consumer-settings';
 import type { Logger } from '../../infrastructure/logging/logger';
 
+/** A periodic report about the consumer (LagReporter), started and stopped with it. */
+export interface LagReport {
+  start(): void;
+  stop(): Promise<void>;
+}
+
 export interface ConsumerLifecycleOptions {
   /** How logs and readiness name it ("store consumer"). */
   name: string;
@@ -23,6 +29,7 @@ export class ConsumerLifecycle {
   readonly groupId: string;
   private running = false;
   private hasJoined = false;
+  private lag: LagReport | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -38,9 +45,14 @@ export class ConsumerLifecycle {
     });
   }
 
-  /** Called once the consumer runs: from then on it is ready whenever it is in its group. */
-  started(): void {
+  /**
+   * Called once the consumer runs: from then on it is ready whenever it is in its group. A lag
+   * report given here runs until stop().
+   */
+  started(lag?: LagReport): void {
     this.running = true;
+    this.lag = lag;
+    lag?.start();
   }
 
   isReady(): boolean {
@@ -48,6 +60,7 @@ export class ConsumerLifecycle {
   }
 
   async stop(): Promise<void> {
+    await this.lag?.stop();
     this.running = false;
     await this.consumer.disconnect();
     if (this.options.perRun) await deleteOwnGroup(this.kafka, this.groupId, this.logger, this.options.name);

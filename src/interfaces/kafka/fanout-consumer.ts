@@ -94,13 +94,11 @@ export class KafkajsFanoutConsumer {
       consumer.seek(end);
       this.positions.set(`${end.topic}/${end.partition}`, { topic: end.topic, partition: end.partition, next: BigInt(end.offset) });
     }
-    this.lifecycle.started();
-    this.lag.start();
+    this.lifecycle.started(this.lag);
   }
 
-  async stop(): Promise<void> {
-    await this.lag.stop();
-    await this.lifecycle.stop();
+  stop(): Promise<void> {
+    return this.lifecycle.stop();
   }
 
   isReady(): boolean {

@@ -66,14 +66,12 @@ export class KafkajsStoreConsumer {
       partitionsConsumedConcurrently: 3,
       eachBatch: (payload) => this.handleBatch(payload),
     });
-    this.lifecycle.started();
-    this.lag.start();
+    this.lifecycle.started(this.lag);
     await groupJoined;
   }
 
-  async stop(): Promise<void> {
-    await this.lag.stop();
-    await this.lifecycle.stop();
+  stop(): Promise<void> {
+    return this.lifecycle.stop();
   }
 
   isReady(): boolean {
