@@ -1,7 +1,9 @@
 import { directConversationId, roomConversationId, type Recipient } from '../../src/domain/conversation';
 import type { BenchNode } from '../deployment';
+import { deal, type LoadFleet } from '../load/fleet';
 import type { SenderSpec, SocketSpec } from '../load/protocol';
 import { createRoom, registerUsers, type BenchUser } from '../population';
+import { failureSummary } from './common';
 import type { BenchRun } from './scenario';
 
 /** A bench user with one socket, on its home node, talking in one conversation. */
@@ -58,3 +60,16 @@ export const senderOf = (client: Client): SenderSpec => ({
 
 /** Every socket must receive every message of its client's conversation (its own included). */
 export const expectationsOf = (clients: readonly Client[]) => new Map(clients.map((client) => [client.key, [client.conversationId]]));
+
+/**
+ * `count` clients as groupedClients makes them, a load fleet for them, each load process dealt its
+ * share, and every client's socket open (or an error naming why some were not).
+ */
+export async function connectedClients(run: BenchRun, count: number, roomSize: number): Promise<{ clients: Client[]; fleet: LoadFleet; perProcess: Client[][] }> {
+  const clients = await groupedClients(run, count, roomSize);
+  const fleet = run.startFleet(clients.length);
+  const perProcess = deal(clients, fleet.size);
+  const opened = await fleet.open(perProcess.map((list) => list.map(socketOf)), run.options.concurrency);
+  if (opened.failed > 0) throw new Error(`could not open the clients' sockets: ${failureSummary(opened.failures)}`);
+  return { clients, fleet, perProcess };
+}

@@ -1,7 +1,7 @@
 import { newHistogram, recordMs, summarize, type Histogram } from '../histogram';
 import { errorCode } from '../http-client';
-import { deal, mergeCounts } from '../load/fleet';
-import { groupedClients, expectationsOf, socketOf } from './clients';
+import { mergeCounts } from '../load/fleet';
+import { connectedClients, expectationsOf } from './clients';
 import { expectedDeliveries, failureSummary, latencyFigures, latencyRows, ms, settleAndAccount } from './common';
 import type { BenchRun, ScenarioOutcome } from './scenario';
 import { openLoopPlans } from './throughput';
@@ -20,11 +20,7 @@ export async function runSignups(run: BenchRun): Promise<ScenarioOutcome> {
   const rate = options.rate ?? 50;
   const phaseSeconds = options.durationSeconds / 2;
   // Every user here costs a production hash: a few pairs carry the load.
-  const clients = await groupedClients(run, Math.min(options.clients, 20), 0);
-  const fleet = run.startFleet(clients.length);
-  const perProcess = deal(clients, fleet.size);
-  const opened = await fleet.open(perProcess.map((list) => list.map(socketOf)), options.concurrency);
-  if (opened.failed > 0) throw new Error(`could not open the clients' sockets: ${failureSummary(opened.failures)}`);
+  const { clients, fleet, perProcess } = await connectedClients(run, Math.min(options.clients, 20), 0);
 
   const expectations = expectationsOf(clients);
   const accepted: Record<string, number> = {};

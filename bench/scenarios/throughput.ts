@@ -1,9 +1,9 @@
 import { summarize, type Histogram } from '../histogram';
-import { deal, mergeCounts, type LoadFleet } from '../load/fleet';
+import { mergeCounts, type LoadFleet } from '../load/fleet';
 import type { SendPlan } from '../load/protocol';
 import { cpuPerMessageRow, startCpuMeter, type NodeCpuPerMessage } from '../node-cpu';
 import { scrapeServerTimings, serverMeans, serverMeansRow } from '../server-metrics';
-import { groupedClients, expectationsOf, senderOf, socketOf, type Client } from './clients';
+import { connectedClients, expectationsOf, senderOf, type Client } from './clients';
 import { expectedDeliveries, failureSummary, latencyFigures, latencyRows, ms, settleAndAccount } from './common';
 import type { BenchRun, ScenarioOutcome } from './scenario';
 
@@ -33,11 +33,7 @@ interface Step {
  */
 export async function runThroughput(run: BenchRun): Promise<ScenarioOutcome> {
   const { options } = run;
-  const clients = await groupedClients(run, options.clients, options.roomSize);
-  const fleet = run.startFleet(clients.length);
-  const perProcess = deal(clients, fleet.size);
-  const opened = await fleet.open(perProcess.map((list) => list.map(socketOf)), options.concurrency);
-  if (opened.failed > 0) throw new Error(`could not open the clients' sockets: ${failureSummary(opened.failures)}`);
+  const { clients, fleet, perProcess } = await connectedClients(run, options.clients, options.roomSize);
 
   const expectations = expectationsOf(clients);
   const accepted: Record<string, number> = {};
